@@ -1,0 +1,137 @@
+package org.maskstream.data;
+
+import java.awt.image.BufferedImage;
+import java.util.Arrays;
+
+/**
+ * A binary edit mask: {@code true} marks a pixel of the region to edit. Row-major, {@code width * height} cells.
+ *
+ * <p>Immutable: the pixel array is copied in and out, so a mask can travel between threads and operators.
+ */
+public final class Mask {
+    private final int width;
+    private final int height;
+    private final boolean[] pixels;
+
+    public Mask(int width, int height, boolean[] pixels) {
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("mask size must be positive, got " + width + "x" + height);
+        }
+        if (pixels.length != width * height) {
+            throw new IllegalArgumentException(
+                    "mask of " + width + "x" + height + " needs " + width * height + " pixels, got " + pixels.length);
+        }
+        this.width = width;
+        this.height = height;
+        this.pixels = pixels.clone();
+    }
+
+    public static Mask empty(int width, int height) {
+        return new Mask(width, height, new boolean[width * height]);
+    }
+
+    /**
+     * Reads a mask image by the dataset contract: for images with alpha, a transparent pixel (alpha 0) is the
+     * edit region, as in DALL-E style masks; otherwise any non-black pixel (gray or RGB) is.
+     */
+    public static Mask fromImage(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        boolean alpha = image.getColorModel().hasAlpha();
+        boolean[] px = new boolean[w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int argb = image.getRGB(x, y);
+                px[y * w + x] = alpha ? (argb >>> 24) == 0 : (argb & 0xFFFFFF) != 0;
+            }
+        }
+        return new Mask(w, h, px);
+    }
+
+    /** Thresholds per-pixel probabilities (row-major, {@code width * height}) at {@code threshold}. */
+    public static Mask fromProbabilities(int width, int height, float[] probabilities, float threshold) {
+        boolean[] px = new boolean[probabilities.length];
+        for (int i = 0; i < px.length; i++) {
+            px[i] = probabilities[i] >= threshold;
+        }
+        return new Mask(width, height, px);
+    }
+
+    /** An 8-bit gray image, 255 = edit region, 0 elsewhere. */
+    public BufferedImage toImage() {
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+        byte[] data = ((java.awt.image.DataBufferByte) img.getRaster().getDataBuffer()).getData();
+        for (int i = 0; i < pixels.length; i++) {
+            data[i] = pixels[i] ? (byte) 255 : 0;
+        }
+        return img;
+    }
+
+    /** Nearest-neighbour resampling, which keeps the mask binary. */
+    public Mask resize(int newWidth, int newHeight) {
+        if (newWidth == width && newHeight == height) {
+            return this;
+        }
+        boolean[] px = new boolean[newWidth * newHeight];
+        for (int y = 0; y < newHeight; y++) {
+            int sy = Math.min(height - 1, (int) ((y + 0.5) * height / newHeight));
+            for (int x = 0; x < newWidth; x++) {
+                int sx = Math.min(width - 1, (int) ((x + 0.5) * width / newWidth));
+                px[y * newWidth + x] = pixels[sy * width + sx];
+            }
+        }
+        return new Mask(newWidth, newHeight, px);
+    }
+
+    /** Mirrors left and right. */
+    public Mask flipHorizontal() {
+        boolean[] px = new boolean[pixels.length];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                px[y * width + x] = pixels[y * width + (width - 1 - x)];
+            }
+        }
+        return new Mask(width, height, px);
+    }
+
+    public int width() {
+        return width;
+    }
+
+    public int height() {
+        return height;
+    }
+
+    public boolean get(int x, int y) {
+        return pixels[y * width + x];
+    }
+
+    public boolean[] pixels() {
+        return pixels.clone();
+    }
+
+    public int area() {
+        int n = 0;
+        for (boolean p : pixels) {
+            if (p) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Mask m && m.width == width && m.height == height && Arrays.equals(m.pixels, pixels);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * width + height) + Arrays.hashCode(pixels);
+    }
+
+    @Override
+    public String toString() {
+        return "Mask[" + width + "x" + height + ", area=" + area() + "]";
+    }
+}

@@ -1,0 +1,56 @@
+package org.maskstream.data;
+
+import org.junit.jupiter.api.Test;
+
+import java.awt.image.BufferedImage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MaskTest {
+
+    @Test
+    void grayAndRgbNonBlackIsTheEditRegion() {
+        BufferedImage rgb = new BufferedImage(2, 1, BufferedImage.TYPE_INT_RGB);
+        rgb.setRGB(1, 0, 0x010000);
+        Mask m = Mask.fromImage(rgb);
+        assertFalse(m.get(0, 0));
+        assertTrue(m.get(1, 0));
+    }
+
+    @Test
+    void transparentIsTheEditRegionForRgbaMasks() {
+        BufferedImage rgba = new BufferedImage(2, 1, BufferedImage.TYPE_INT_ARGB);
+        rgba.setRGB(0, 0, 0xFFFFFFFF);
+        rgba.setRGB(1, 0, 0x00FFFFFF);
+        Mask m = Mask.fromImage(rgba);
+        assertFalse(m.get(0, 0));
+        assertTrue(m.get(1, 0));
+    }
+
+    @Test
+    void imageRoundTripAndFlip() {
+        Mask m = new Mask(3, 2, new boolean[] {true, false, false, false, true, true});
+        assertEquals(m, Mask.fromImage(m.toImage()));
+        Mask f = m.flipHorizontal();
+        assertEquals(new Mask(3, 2, new boolean[] {false, false, true, true, true, false}), f);
+        assertEquals(m, f.flipHorizontal());
+    }
+
+    @Test
+    void resizeIsNearestNeighbour() {
+        Mask m = new Mask(2, 2, new boolean[] {true, false, false, true});
+        Mask big = m.resize(4, 4);
+        assertEquals(8, big.area());
+        assertTrue(big.get(0, 0) && big.get(1, 1) && big.get(3, 3));
+        assertFalse(big.get(2, 0));
+        assertEquals(m, big.resize(2, 2));
+    }
+
+    @Test
+    void wrongPixelCountIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new Mask(2, 2, new boolean[3]));
+    }
+}
