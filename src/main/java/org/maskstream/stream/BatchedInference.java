@@ -15,6 +15,7 @@ import org.maskstream.avro.InferenceOutcome;
 import org.maskstream.avro.InferenceRequest;
 import org.maskstream.avro.MaskResult;
 import org.maskstream.avro.ModelRef;
+import org.maskstream.data.Images;
 import org.maskstream.model.MaskModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +59,7 @@ public class BatchedInference extends RichAsyncFunction<InferenceRequest, Infere
 
     @Override
     public void open(OpenContext openContext) throws Exception {
+        ImageHeader.disableDiskCache();
         MetricGroup metrics = StreamMetrics.group(getRuntimeContext().getMetricGroup());
         String name = "inference-batcher-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         batcher = new MicroBatcher<>(name, config.batchSize(), config.batchWait(), new Runner(metrics));
@@ -129,7 +131,7 @@ public class BatchedInference extends RichAsyncFunction<InferenceRequest, Infere
                 List<BufferedImage> images = new ArrayList<>(group.size());
                 List<String> instructions = new ArrayList<>(group.size());
                 for (Pending p : group) {
-                    images.add(Images.read(DecodeRequests.bytes(p.request.getRequest().getImage())));
+                    images.add(Images.decode(DecodeRequests.bytes(p.request.getRequest().getImage())));
                     instructions.add(p.request.getRequest().getInstruction());
                 }
                 List<float[]> probabilities = model.predict(images, instructions);

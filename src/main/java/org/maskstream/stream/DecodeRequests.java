@@ -6,6 +6,7 @@ import org.apache.flink.util.Collector;
 import org.maskstream.avro.DeadLetterKind;
 import org.maskstream.avro.EditRequest;
 import org.maskstream.avro.InferenceRequest;
+import org.maskstream.data.Images;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,7 +18,8 @@ import java.util.Locale;
  *
  * <p>Checks, in order: Avro single-object header and a known writer schema, a non-blank id, the instruction
  * (non-blank, at most {@code max.instruction-chars}), the image (byte limit, pixel limit read from the header
- * before decoding, then a full decode so corrupt and truncated files are caught here rather than in inference),
+ * before decoding, the end marker, then a full decode, so corrupt and truncated files are caught here rather than
+ * in inference),
  * and the optional ground-truth mask (byte limit, decodable, same size as the image).
  */
 public class DecodeRequests extends ProcessFunction<RawRecord, InferenceRequest> {
@@ -82,19 +84,20 @@ public class DecodeRequests extends ProcessFunction<RawRecord, InferenceRequest>
                     instruction.length(), config.maxInstructionChars(), StreamConfig.Key.MAX_INSTRUCTION_CHARS.key()));
         }
         byte[] image = bytes(request.getImage());
-        Images.Size size;
+        ImageHeader size;
         try {
             Refusal tooLarge = checkLimits("image", image);
             if (tooLarge != null) {
                 return tooLarge;
             }
-            size = Images.size(image);
+            size = ImageHeader.read(image);
             tooLarge = checkPixels("image", size);
             if (tooLarge != null) {
                 return tooLarge;
             }
-            Images.read(image);
-        } catch (IOException e) {
+            ImageHeader.checkComplete(image);
+            Images.decode(image);
+        } catch (IOException | IllegalArgumentException e) {
             return new Refusal(DeadLetterKind.BAD_IMAGE, "the image cannot be read: " + e.getMessage());
         }
         if (request.getGroundTruthMask() != null) {
@@ -116,22 +119,23 @@ public class DecodeRequests extends ProcessFunction<RawRecord, InferenceRequest>
         return null;
     }
 
-    private Refusal checkMask(byte[] mask, Images.Size imageSize) {
+    private Refusal checkMask(byte[] mask, ImageHeader imageSize) {
         if (mask.length > config.maxImageBytes()) {
             return new Refusal(DeadLetterKind.BAD_MASK, String.format(Locale.ROOT,
                     "the ground-truth mask has %d bytes, more than the limit of %d (%s)",
                     mask.length, config.maxImageBytes(), StreamConfig.Key.MAX_IMAGE_BYTES.key()));
         }
         try {
-            Images.Size size = Images.size(mask);
+            ImageHeader size = ImageHeader.read(mask);
             if (!size.equals(imageSize)) {
                 return new Refusal(DeadLetterKind.BAD_MASK, String.format(Locale.ROOT,
                         "the ground-truth mask is %dx%d but the image is %dx%d",
                         size.width(), size.height(), imageSize.width(), imageSize.height()));
             }
-            Images.read(mask);
+            ImageHeader.checkComplete(mask);
+            Images.decode(mask);
             return null;
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             return new Refusal(DeadLetterKind.BAD_MASK, "the ground-truth mask cannot be read: " + e.getMessage());
         }
     }
@@ -145,7 +149,7 @@ public class DecodeRequests extends ProcessFunction<RawRecord, InferenceRequest>
         return null;
     }
 
-    private Refusal checkPixels(String what, Images.Size size) {
+    private Refusal checkPixels(String what, ImageHeader size) {
         if (size.pixels() > config.maxImagePixels()) {
             return new Refusal(DeadLetterKind.IMAGE_TOO_LARGE, String.format(Locale.ROOT,
                     "the %s is %dx%d = %d pixels, more than the limit of %d (%s)", what, size.width(), size.height(),

@@ -21,13 +21,11 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A single in-process Kafka broker in KRaft combined mode (broker and controller in one node) on 127.0.0.1 and
@@ -103,7 +101,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             LOG.info("embedded Kafka broker on {} (log in {})", kafka.bootstrapServers, logDir);
             return kafka;
         } catch (Exception e) {
-            deleteRecursively(logDir);
+            Directories.deleteRecursively(logDir);
             throw new IllegalStateException("the embedded Kafka broker did not start: " + e.getMessage(), e);
         }
     }
@@ -140,7 +138,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             server.shutdown();
             server.awaitShutdown();
         } finally {
-            deleteRecursively(logDir);
+            Directories.deleteRecursively(logDir);
         }
     }
 
@@ -148,23 +146,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
-        }
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException e) {
-                    LOG.warn("could not delete {}: {}", path, e.getMessage());
-                }
-            });
-        } catch (IOException e) {
-            LOG.warn("could not delete {}: {}", dir, e.getMessage());
         }
     }
 }

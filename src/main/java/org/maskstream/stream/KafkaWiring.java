@@ -7,6 +7,7 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -41,6 +42,12 @@ public final class KafkaWiring {
      * stops at the offsets that are latest when the job starts (backfills, tests).
      */
     public static KafkaSource<RawRecord> requestSource(StreamConfig config, boolean bounded) {
+        return requestSource(config, bounded, new RawRecordDeserializer());
+    }
+
+    /** The request source with another deserializer, e.g. one that wraps {@link RawRecordDeserializer}. */
+    public static KafkaSource<RawRecord> requestSource(StreamConfig config, boolean bounded,
+                                                       KafkaRecordDeserializationSchema<RawRecord> deserializer) {
         var builder = KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(config.bootstrapServers())
                 .setTopics(config.requestsTopic())
@@ -50,7 +57,7 @@ public final class KafkaWiring {
                     case "latest" -> OffsetsInitializer.latest();
                     default -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
                 })
-                .setDeserializer(new RawRecordDeserializer())
+                .setDeserializer(deserializer)
                 .setProperties(consumerProperties(config));
         if (bounded) {
             builder.setBounded(OffsetsInitializer.latest());

@@ -4,10 +4,10 @@ import org.maskstream.avro.BoundingBox;
 import org.maskstream.avro.InferenceRequest;
 import org.maskstream.avro.MaskResult;
 import org.maskstream.avro.PixelCounts;
+import org.maskstream.data.Images;
 import org.maskstream.data.Mask;
 import org.maskstream.model.IouCounts;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 
@@ -24,7 +24,7 @@ final class Predictions {
      * @param probabilities {@code [inputSize * inputSize]} row-major edit-region probabilities
      */
     static MaskResult toResult(InferenceRequest in, String modelVersion, int inputSize, float threshold,
-                               float[] probabilities, long nowMs) throws IOException {
+                               float[] probabilities, long nowMs) {
         int w = in.getWidth();
         int h = in.getHeight();
         Mask atInput = Mask.fromProbabilities(inputSize, inputSize, probabilities, threshold);
@@ -33,7 +33,7 @@ final class Predictions {
                 .setId(in.getRequest().getId())
                 .setEventTime(in.getRequest().getEventTime())
                 .setModelVersion(modelVersion)
-                .setMask(ByteBuffer.wrap(Images.png(mask.toImage())))
+                .setMask(ByteBuffer.wrap(Images.encodePng(mask.toImage())))
                 .setWidth(w)
                 .setHeight(h)
                 .setBoundingBox(boundingBox(mask))
@@ -42,7 +42,7 @@ final class Predictions {
                 .setLatencyMs(nowMs - in.getReceivedAtMs())
                 .setAttributes(new LinkedHashMap<>(in.getRequest().getAttributes()));
         if (in.getRequest().getGroundTruthMask() != null) {
-            Mask truth = Mask.fromImage(Images.read(DecodeRequests.bytes(in.getRequest().getGroundTruthMask())));
+            Mask truth = Mask.fromImage(Images.decode(DecodeRequests.bytes(in.getRequest().getGroundTruthMask())));
             IouCounts counts = IouCounts.of(mask, truth);
             result.setIou(counts.fgIou())
                     .setPixelCounts(new PixelCounts(counts.tp(), counts.fp(), counts.fn(), counts.tn()));

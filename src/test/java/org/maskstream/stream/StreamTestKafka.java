@@ -7,6 +7,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 
+import org.junit.jupiter.api.TestInfo;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +19,26 @@ import java.util.UUID;
 /** Producing to and reading back from the embedded broker in stream tests. */
 final class StreamTestKafka {
     private StreamTestKafka() {
+    }
+
+    /** A config on fresh topics (2 partitions), group and transactional ids named after the test. */
+    static StreamConfig freshConfig(EmbeddedKafka kafka, TestInfo info, String model, Map<StreamConfig.Key, Object> extra) {
+        String name = info.getTestMethod().orElseThrow().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        StreamConfig.Builder builder = StreamConfig.builder()
+                .bootstrapServers(kafka.bootstrapServers())
+                .topicPrefix(name + "-")
+                .model(model)
+                .set(StreamConfig.Key.GROUP_ID, name)
+                .set(StreamConfig.Key.TRANSACTIONAL_ID_PREFIX, name)
+                .set(StreamConfig.Key.START_FROM, "earliest")
+                .set(StreamConfig.Key.CHECKPOINT_INTERVAL_MS, 500)
+                .set(StreamConfig.Key.BATCH_SIZE, 16)
+                .set(StreamConfig.Key.WINDOW_MS, 10_000)
+                .set(StreamConfig.Key.RESTART_DELAY_MS, 200);
+        extra.forEach(builder::set);
+        StreamConfig config = builder.build();
+        kafka.createTopics(config, 2, config.topics());
+        return config;
     }
 
     /** Writes key/value pairs to the config's request topic and waits for every ack. */

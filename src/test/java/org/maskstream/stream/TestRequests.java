@@ -44,9 +44,9 @@ final class TestRequests {
         return EditRequest.newBuilder()
                 .setId(id)
                 .setEventTime(eventTime)
-                .setImage(ByteBuffer.wrap(Images.png(image)))
+                .setImage(ByteBuffer.wrap(org.maskstream.data.Images.encodePng(image)))
                 .setInstruction("paint the red box blue")
-                .setGroundTruthMask(labeled ? ByteBuffer.wrap(Images.png(new Mask(SIZE, SIZE, px).toImage())) : null)
+                .setGroundTruthMask(labeled ? ByteBuffer.wrap(org.maskstream.data.Images.encodePng(new Mask(SIZE, SIZE, px).toImage())) : null)
                 .setAttributes(Map.of("seed", Long.toString(seed)))
                 .build();
     }
