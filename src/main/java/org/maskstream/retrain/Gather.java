@@ -12,6 +12,10 @@ import org.maskstream.avro.InferenceRequest;
 import org.maskstream.avro.LabeledExample;
 import org.maskstream.data.GatheredStore;
 import org.maskstream.stream.AvroTypes;
+import org.maskstream.stream.KafkaWiring;
+import org.maskstream.stream.StreamConfig;
+
+import java.nio.charset.StandardCharsets;
 
 /**
  * The gathering half of the retraining loop: labeled requests (those carrying a ground-truth mask) go, exactly once,
@@ -46,6 +50,15 @@ public final class Gather {
                 .name("split-labeled").uid("split-labeled")
                 .sinkTo(labels).name("labeled-examples-sink").uid("labeled-examples-sink");
         return labeled;
+    }
+
+    /**
+     * Adds the gathering branch when the config names a store ({@code maskstream.gather.store}), with the labels
+     * going to {@code maskstream.topic.labels}; does nothing otherwise.
+     */
+    public static void attach(DataStream<InferenceRequest> requests, StreamConfig config) {
+        config.gatherStore().ifPresent(store -> attach(requests, store, KafkaWiring.sink(config, config.labelsTopic(),
+                "labels", LabeledExample.class, l -> l.getId().getBytes(StandardCharsets.UTF_8))));
     }
 
     static FileSink<EditRequest> storeSink(String store) {

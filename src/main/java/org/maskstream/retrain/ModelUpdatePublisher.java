@@ -13,8 +13,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Sends {@link ModelUpdate}s to the {@code model-updates} topic (key: the version), waiting for the broker's ack. */
+/**
+ * Sends {@link ModelUpdate}s to the {@code model-updates} topic, waiting for the broker's ack. Every update has the
+ * same key ({@value #KEY}): they share a partition, so the job sees them in promotion order whatever the topic's
+ * partition count, and a compacted topic keeps just the latest.
+ */
 public final class ModelUpdatePublisher implements AutoCloseable {
+    public static final String KEY = "promoted-model";
     private static final long ACK_TIMEOUT_S = 30;
 
     private final KafkaProducer<byte[], byte[]> producer;
@@ -31,7 +36,7 @@ public final class ModelUpdatePublisher implements AutoCloseable {
     /** Publishes {@code update}; returns once the broker has it. */
     public void publish(ModelUpdate update) {
         try {
-            producer.send(new ProducerRecord<>(topic, update.getVersion().getBytes(StandardCharsets.UTF_8),
+            producer.send(new ProducerRecord<>(topic, KEY.getBytes(StandardCharsets.UTF_8),
                     codec.encode(update))).get(ACK_TIMEOUT_S, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
