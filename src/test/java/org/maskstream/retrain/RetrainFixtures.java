@@ -80,7 +80,7 @@ public final class RetrainFixtures {
     /** A model trained for seconds: clearly better than {@link #weakModel()}. */
     public static synchronized Path goodModel() {
         if (good == null) {
-            good = train("good", tiny().epochs(30).timeLimit(Duration.ofSeconds(15)));
+            good = train("good", tiny().epochs(30).timeLimit(Duration.ofSeconds(8)));
         }
         return good;
     }

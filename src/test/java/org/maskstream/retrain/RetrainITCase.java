@@ -68,7 +68,7 @@ class RetrainITCase {
         Attempt attempt;
         try (ModelUpdatePublisher publisher = new ModelUpdatePublisher(config)) {
             attempt = new Retrainer(registry, store.toUri(), null,
-                    options(Duration.ofSeconds(10), 20), publisher::publish).runOnce();
+                    options(Duration.ofSeconds(6), 20), publisher::publish).runOnce();
         }
 
         assertEquals(Attempt.Outcome.REFUSED, attempt.outcome(), attempt.reason());
