@@ -15,6 +15,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "retrain", mixinStandardHelpOptions = true,
@@ -22,7 +23,8 @@ import java.util.concurrent.Callable;
                 + " to the running job (a ModelUpdate on the model-updates topic) only when it beats the promoted"
                 + " model on the validation split.",
                 "Every attempt is recorded in the registry's history.jsonl: promoted, refused or failed, with both"
-                        + " models' metrics and the reason."})
+                        + " models' metrics and the reason. With --once the exit status is 0 for promoted or refused,"
+                        + " 1 for failed."})
 public final class RetrainCommand implements Callable<Integer> {
 
     @Option(names = "--store", required = true, paramLabel = "URI",
@@ -118,10 +120,10 @@ public final class RetrainCommand implements Callable<Integer> {
                 } catch (IllegalStateException e) {
                     throw new UserError(e.getMessage());
                 }
-                System.out.println(attempt.outcome().name().toLowerCase() + (attempt.version() == null ? ""
-                        : " " + attempt.version()) + ": " + attempt.reason());
+                System.out.println(attempt.outcome().name().toLowerCase(Locale.ROOT) + (attempt.version() == null
+                        ? "" : " " + attempt.version()) + ": " + attempt.reason());
                 if (schedule.once) {
-                    return 0;
+                    return attempt.outcome() == Attempt.Outcome.FAILED ? 1 : 0;
                 }
                 Thread.sleep(schedule.every.toMillis());
             }
