@@ -1,6 +1,7 @@
 package org.maskstream.cli;
 
 import org.maskstream.retrain.Attempt;
+import org.maskstream.retrain.BackgroundRetraining;
 import org.maskstream.retrain.ModelRegistry;
 import org.maskstream.retrain.ModelUpdatePublisher;
 import org.maskstream.retrain.RegisteredModel;
@@ -109,25 +110,35 @@ public final class RetrainCommand implements Callable<Integer> {
                 throw new UserError(e.getMessage());
             }
         }
+        if (models.current().isEmpty()) {
+            throw new UserError("the registry " + registry + " has no promoted model: seed it with the model the job"
+                    + " starts with (--initial DIR)");
+        }
         StreamConfig config = StreamConfig.builder().bootstrapServers(bootstrapServers)
                 .set(StreamConfig.Key.TOPIC_MODEL_UPDATES, topic).build();
         try (ModelUpdatePublisher publisher = new ModelUpdatePublisher(config)) {
             Retrainer retrainer = new Retrainer(models, storeUri(), base, options, publisher::publish);
-            while (true) {
+            if (schedule.once) {
                 Attempt attempt;
                 try {
                     attempt = retrainer.runOnce();
                 } catch (IllegalStateException e) {
                     throw new UserError(e.getMessage());
                 }
-                System.out.println(attempt.outcome().name().toLowerCase(Locale.ROOT) + (attempt.version() == null
-                        ? "" : " " + attempt.version()) + ": " + attempt.reason());
-                if (schedule.once) {
-                    return attempt.outcome() == Attempt.Outcome.FAILED ? 1 : 0;
-                }
-                Thread.sleep(schedule.every.toMillis());
+                print(attempt);
+                return attempt.outcome() == Attempt.Outcome.FAILED ? 1 : 0;
             }
+            try (BackgroundRetraining background = BackgroundRetraining.start(retrainer, Duration.ZERO,
+                    schedule.every, RetrainCommand::print)) {
+                background.awaitStop();
+            }
+            return 0;
         }
+    }
+
+    private static void print(Attempt attempt) {
+        System.out.println(attempt.time() + " " + attempt.outcome().name().toLowerCase(Locale.ROOT)
+                + (attempt.version() == null ? "" : " " + attempt.version()) + ": " + attempt.reason());
     }
 
     private URI storeUri() {
