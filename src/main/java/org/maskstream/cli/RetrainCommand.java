@@ -1,5 +1,6 @@
 package org.maskstream.cli;
 
+import org.maskstream.model.InvalidModelException;
 import org.maskstream.retrain.Attempt;
 import org.maskstream.retrain.BackgroundRetraining;
 import org.maskstream.retrain.ModelRegistry;
@@ -106,8 +107,8 @@ public final class RetrainCommand implements Callable<Integer> {
             try {
                 RegisteredModel first = Retrainer.seed(models, initial);
                 System.out.println("registered " + initial + " as " + first.version() + " (sha256 " + first.sha256() + ")");
-            } catch (IllegalStateException e) {
-                throw new UserError(e.getMessage());
+            } catch (IllegalStateException | InvalidModelException e) {
+                throw new UserError("--initial " + initial + ": " + e.getMessage());
             }
         }
         if (models.current().isEmpty()) {

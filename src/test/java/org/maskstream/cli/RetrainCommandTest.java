@@ -43,6 +43,11 @@ class RetrainCommandTest {
 
         assertEquals(2, cl.execute(seeded.toArray(String[]::new)));
         assertTrue(err.toString().contains("already serves v0001"), err.toString());
+        List<String> notAModel = new java.util.ArrayList<>(List.of(common));
+        notAModel.set(4, dir.resolve("other-registry").toString());
+        notAModel.addAll(List.of("--initial", store.toString()));
+        assertEquals(2, cl.execute(notAModel.toArray(String[]::new)));
+        assertTrue(err.toString().contains("it is not a saved model"), err.toString());
         assertEquals(2, cl.execute("retrain", "--store", store.toString(), "--registry", registry.toString(),
                 "--bootstrap-servers", "127.0.0.1:1", "--every", "soon"));
         assertTrue(err.toString().contains("'soon' is not a duration"), err.toString());
