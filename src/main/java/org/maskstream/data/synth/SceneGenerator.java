@@ -2,7 +2,6 @@ package org.maskstream.data.synth;
 
 import org.maskstream.data.DatasetWriter;
 import org.maskstream.data.Example;
-import org.maskstream.data.Mask;
 import org.maskstream.util.ProgressBar;
 
 import java.io.PrintStream;
