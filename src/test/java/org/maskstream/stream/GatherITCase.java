@@ -14,6 +14,7 @@ import org.maskstream.data.Dataset;
 import org.maskstream.data.Example;
 import org.maskstream.data.GatheredStore;
 import org.maskstream.retrain.Gather;
+import org.maskstream.retrain.RetrainFixtures;
 import org.maskstream.retrain.Splits;
 
 import java.nio.file.Files;
@@ -47,7 +48,8 @@ class GatherITCase {
 
     @Test
     void labeledRequestsLandInTheStoreExactlyOnceAcrossAFailureAndRestart(TestInfo info) throws Exception {
-        StreamConfig config = StreamTestKafka.freshConfig(KAFKA.broker(), info, "test-model",
+        StreamConfig config = StreamTestKafka.freshConfig(KAFKA.broker(), info,
+                RetrainFixtures.weakModel().toString(),
                 Map.of(StreamConfig.Key.GATHER_STORE, store.toUri().toString()));
         AvroCodec<EditRequest> codec = AvroCodec.of(EditRequest.class);
         // crosses midnight, so the store gets two event-time buckets
@@ -73,7 +75,7 @@ class GatherITCase {
         EditMaskJob.Topology topology = EditMaskJob.build(env, config,
                 KafkaWiring.requestSource(config, false, new EditMaskJobRecoveryITCase.FailOnceDeserializer()), null,
                 KafkaWiring.masksSink(config), KafkaWiring.iouSink(config), KafkaWiring.deadLetterSink(config),
-                RedPixelModel.LOADER);
+                SavedModels.LOADER);
         Gather.attach(topology.requests(), config);
         JobClient job = env.executeAsync("gather-test");
         try {

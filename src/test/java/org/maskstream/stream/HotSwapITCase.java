@@ -57,7 +57,6 @@ class HotSwapITCase {
     static final MiniClusterExtension FLINK = StreamTestCluster.create(METRICS.addToConfiguration(new Configuration()));
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
-    private static final ModelLoader LOADER = ref -> SavedModel.load(ModelFolders.path(ref.getUri()));
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private static final int WAVE = 20;
 
@@ -185,8 +184,8 @@ class HotSwapITCase {
         EditMaskJob.Topology topology = EditMaskJob.build(env, config, withFailureSwitch
                         ? KafkaWiring.requestSource(config, false, new EditMaskJobRecoveryITCase.FailOnceDeserializer())
                         : KafkaWiring.requestSource(config, false),
-                HotSwap.verified(env, HotSwap.source(config), LOADER),
-                KafkaWiring.masksSink(config), KafkaWiring.iouSink(config), KafkaWiring.deadLetterSink(config), LOADER);
+                HotSwap.verified(env, HotSwap.source(config), SavedModels.LOADER),
+                KafkaWiring.masksSink(config), KafkaWiring.iouSink(config), KafkaWiring.deadLetterSink(config), SavedModels.LOADER);
         Gather.attach(topology.requests(), config);
         return env.executeAsync("hot-swap-test");
     }
