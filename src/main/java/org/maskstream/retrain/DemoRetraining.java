@@ -19,7 +19,7 @@ import java.util.Locale;
 public final class DemoRetraining implements Demo.Loop {
     /** Fine-tuning time per attempt: long enough to gain on a weak model, short next to the attempt interval. */
     static final Duration BUDGET = Duration.ofSeconds(45);
-    private static final RetrainOptions OPTIONS = new RetrainOptions(BUDGET, 20, 16, 3e-3f, 1, 0.01, 20, false);
+    private static final RetrainOptions OPTIONS = new RetrainOptions(BUDGET, 20, 16, 1e-3f, 1, 0.01, 20, false);
 
     private final ModelRegistry registry;
     private final Path store;

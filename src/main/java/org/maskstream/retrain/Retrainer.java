@@ -39,6 +39,8 @@ public final class Retrainer {
     private static final Logger LOG = LoggerFactory.getLogger(Retrainer.class);
     /** Warm-up of a fine-tuning run: short, since it starts from trained parameters. */
     private static final int WARMUP_STEPS = 10;
+    /** A fine-tuning whose loss stops being finite starts again at half the learning rate, this many times. */
+    private static final int DIVERGED_RETRIES = 2;
 
     private final ModelRegistry registry;
     private final URI store;
@@ -124,11 +126,19 @@ public final class Retrainer {
         }
         Path staging = registry.newStagingDir();
         try {
-            TrainResult trained;
-            try {
-                trained = Trainer.train(train, List.of(), trainOptions(current), staging);
-            } catch (TrainingDivergedException e) {
-                return a.failed("fine-tuning diverged: " + e.getMessage());
+            TrainResult trained = null;
+            float learningRate = options.learningRate();
+            for (int retry = 0; trained == null; retry++) {
+                try {
+                    trained = Trainer.train(train, List.of(), trainOptions(current, learningRate), staging);
+                } catch (TrainingDivergedException e) {
+                    if (retry == DIVERGED_RETRIES) {
+                        return a.failed("fine-tuning diverged " + (retry + 1) + " times, last at learning rate "
+                                + learningRate + ": " + e.getMessage());
+                    }
+                    LOG.warn("fine-tuning diverged at learning rate {}; starting again at half of it", learningRate);
+                    learningRate /= 2;
+                }
             }
             a.trainSeconds = trained.seconds();
             a.current = evaluate(current.dir(), validation);
@@ -156,12 +166,12 @@ public final class Retrainer {
         }
     }
 
-    private TrainOptions trainOptions(RegisteredModel current) {
+    private TrainOptions trainOptions(RegisteredModel current, float learningRate) {
         return TrainOptions.builder()
                 .initFrom(current.dir())
                 .epochs(options.epochs())
                 .batchSize(options.batchSize())
-                .learningRate(options.learningRate())
+                .learningRate(learningRate)
                 .warmupSteps(WARMUP_STEPS)
                 .seed(options.seed())
                 .timeLimit(options.budget())
