@@ -37,6 +37,9 @@ public final class BackgroundRetraining implements AutoCloseable {
         background.executor.scheduleWithFixedDelay(() -> {
             try {
                 report.accept(attempt.call());
+            } catch (InterruptedException e) {
+                // close(): the attempt was stopped on purpose
+                Thread.currentThread().interrupt();
             } catch (Exception e) {
                 LOG.error("retraining attempt did not run: {}", e.getMessage(), e);
             }

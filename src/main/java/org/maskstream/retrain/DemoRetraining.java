@@ -30,7 +30,7 @@ import java.util.Locale;
 public final class DemoRetraining implements Demo.Loop {
     /** Fine-tuning time per attempt: long enough to gain on a weak model, short next to the attempt interval. */
     static final Duration BUDGET = Duration.ofSeconds(45);
-    private static final String LEARNING_RATE = "1e-3";
+    private static final String LEARNING_RATE = "3e-3";
     private static final String MARGIN = "0.01";
     private static final String MIN_VALIDATION = "20";
 
