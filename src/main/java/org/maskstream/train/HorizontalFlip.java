@@ -2,7 +2,6 @@ package org.maskstream.train;
 
 import org.maskstream.data.Example;
 
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -45,13 +44,16 @@ public final class HorizontalFlip {
 
     static BufferedImage flipImage(BufferedImage image) {
         int w = image.getWidth();
-        BufferedImage out = new BufferedImage(w, image.getHeight(), BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
-        try {
-            g.drawImage(image, w, 0, -w, image.getHeight(), null);
-        } finally {
-            g.dispose();
+        int h = image.getHeight();
+        int[] px = image.getRGB(0, 0, w, h, null, 0, w);
+        int[] mirrored = new int[px.length];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                mirrored[y * w + x] = px[y * w + (w - 1 - x)];
+            }
         }
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        out.setRGB(0, 0, w, h, mirrored, 0, w);
         return out;
     }
 }
