@@ -12,8 +12,11 @@ import org.maskstream.stream.KafkaWiring;
 import org.maskstream.stream.RecordLines;
 import org.maskstream.stream.StreamConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +30,9 @@ import java.util.function.Function;
         description = {"Prints the records of a maskstream topic as they are committed (read_committed), one line "
                 + "each, until Ctrl-C or --max records."})
 public final class TailCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     /** What a topic holds. */
     enum Kind { MASKS, IOU, DLQ, REQUESTS }
@@ -86,6 +92,7 @@ public final class TailCommand implements Callable<Integer> {
         Properties props = KafkaWiring.byteConsumerProperties(config, "maskstream-tail-" + UUID.randomUUID());
         props.put("auto.offset.reset", fromBeginning ? "earliest" : "latest");
         long printed = 0;
+        PrintWriter out = spec.commandLine().getOut();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             Thread main = Thread.currentThread();
             Thread hook = new Thread(() -> {
@@ -101,12 +108,12 @@ public final class TailCommand implements Callable<Integer> {
             try {
                 while (max == null || printed < max) {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                        System.out.println(format.apply(r.value()));
+                        out.println(format.apply(r.value()));
                         if (max != null && ++printed >= max) {
                             break;
                         }
                     }
-                    System.out.flush();
+                    out.flush();
                 }
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (WakeupException stopping) {

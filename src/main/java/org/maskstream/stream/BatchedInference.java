@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -172,7 +173,7 @@ public class BatchedInference extends RichAsyncFunction<InferenceRequest, Infere
         return DeadLetter.newBuilder()
                 .setKind(DeadLetterKind.INFERENCE_FAILED)
                 .setReason("inference on model " + ref.getUri() + " failed: " + e)
-                .setKey(ByteBuffer.wrap(request.getId().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .setKey(ByteBuffer.wrap(request.getId().getBytes(StandardCharsets.UTF_8)))
                 .setValue(ByteBuffer.wrap(AvroCodec.of(EditRequest.class).encode(request)))
                 .setTopic(in.getSourceTopic())
                 .setPartition(in.getSourcePartition())

@@ -1,6 +1,5 @@
 package org.maskstream.stream;
 
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.maskstream.avro.DeadLetterKind;
@@ -31,16 +30,6 @@ public class DecodeRequests extends ProcessFunction<RawRecord, InferenceRequest>
     public DecodeRequests(StreamConfig config) {
         this.config = config;
         this.codec = AvroCodec.of(EditRequest.class, config.schemasDir());
-    }
-
-    @Override
-    public void open(OpenContext openContext) {
-        // Touch the decoder once so a bad schema folder fails the job at start, not at the first record.
-        try {
-            codec.decode(new byte[0]);
-        } catch (AvroCodec.DecodeException expected) {
-            // an empty record never decodes
-        }
     }
 
     @Override
@@ -86,12 +75,12 @@ public class DecodeRequests extends ProcessFunction<RawRecord, InferenceRequest>
         byte[] image = bytes(request.getImage());
         ImageHeader size;
         try {
-            Refusal tooLarge = checkLimits("image", image);
+            Refusal tooLarge = checkBytes(image);
             if (tooLarge != null) {
                 return tooLarge;
             }
             size = ImageHeader.read(image);
-            tooLarge = checkPixels("image", size);
+            tooLarge = checkPixels(size);
             if (tooLarge != null) {
                 return tooLarge;
             }
@@ -140,19 +129,19 @@ public class DecodeRequests extends ProcessFunction<RawRecord, InferenceRequest>
         }
     }
 
-    private Refusal checkLimits(String what, byte[] bytes) {
-        if (bytes.length > config.maxImageBytes()) {
+    private Refusal checkBytes(byte[] image) {
+        if (image.length > config.maxImageBytes()) {
             return new Refusal(DeadLetterKind.IMAGE_TOO_LARGE, String.format(Locale.ROOT,
-                    "the %s has %d bytes, more than the limit of %d (%s)",
-                    what, bytes.length, config.maxImageBytes(), StreamConfig.Key.MAX_IMAGE_BYTES.key()));
+                    "the image has %d bytes, more than the limit of %d (%s)",
+                    image.length, config.maxImageBytes(), StreamConfig.Key.MAX_IMAGE_BYTES.key()));
         }
         return null;
     }
 
-    private Refusal checkPixels(String what, ImageHeader size) {
+    private Refusal checkPixels(ImageHeader size) {
         if (size.pixels() > config.maxImagePixels()) {
             return new Refusal(DeadLetterKind.IMAGE_TOO_LARGE, String.format(Locale.ROOT,
-                    "the %s is %dx%d = %d pixels, more than the limit of %d (%s)", what, size.width(), size.height(),
+                    "the image is %dx%d = %d pixels, more than the limit of %d (%s)", size.width(), size.height(),
                     size.pixels(), config.maxImagePixels(), StreamConfig.Key.MAX_IMAGE_PIXELS.key()));
         }
         return null;

@@ -69,10 +69,17 @@ public final class EditMaskJob {
                 .build();
     }
 
+    /** The job on Kafka, serving saved model folders. */
+    public static Topology buildOnKafka(StreamExecutionEnvironment env, StreamConfig config) {
+        return build(env, config, KafkaWiring.requestSource(config, false), null, KafkaWiring.masksSink(config),
+                KafkaWiring.iouSink(config), KafkaWiring.deadLetterSink(config), SavedModels.LOADER);
+    }
+
     /**
      * Adds the job to {@code env}.
      *
      * @param modelUpdates hot-swap events (a new ref switches every later request), or null for none
+     * @param loader       loads the model a ref names: {@link SavedModels#LOADER} for saved model folders
      */
     public static Topology build(StreamExecutionEnvironment env, StreamConfig config,
                                  Source<RawRecord, ?, ?> requests, DataStream<ModelRef> modelUpdates,

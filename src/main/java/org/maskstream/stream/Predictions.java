@@ -7,14 +7,15 @@ import org.maskstream.avro.PixelCounts;
 import org.maskstream.data.Images;
 import org.maskstream.data.Mask;
 import org.maskstream.model.IouCounts;
+import org.maskstream.model.ProbabilityMap;
 
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 
 /**
- * Turns a model's probabilities for one request into its {@link MaskResult}: the mask thresholded at the model's
- * input size, resized (nearest) to the original image size, and scored against the ground truth with
- * {@link IouCounts}, the way {@code eval} scores it.
+ * Turns a model's probabilities for one request into its {@link MaskResult}: the probability map brought to the
+ * original image size and thresholded ({@link ProbabilityMap#toMask}), and scored against the ground truth with
+ * {@link IouCounts}, exactly as {@code eval} ({@code Evaluator}) scores a prediction.
  */
 final class Predictions {
     private Predictions() {
@@ -27,8 +28,7 @@ final class Predictions {
                                float[] probabilities, long nowMs) {
         int w = in.getWidth();
         int h = in.getHeight();
-        Mask atInput = Mask.fromProbabilities(inputSize, inputSize, probabilities, threshold);
-        Mask mask = atInput.resize(w, h);
+        Mask mask = ProbabilityMap.toMask(probabilities, inputSize, threshold, w, h);
         MaskResult.Builder result = MaskResult.newBuilder()
                 .setId(in.getRequest().getId())
                 .setEventTime(in.getRequest().getEventTime())

@@ -96,7 +96,8 @@ class DecodeRequestsTest {
         badMask.setGroundTruthMask(ByteBuffer.wrap("not a png".getBytes(StandardCharsets.UTF_8)));
         assertEquals(DeadLetterKind.BAD_MASK, refusedOnce(DEFAULTS, CODEC.encode(badMask)).getKind());
 
-        EditRequest blankId = TestRequests.request(" ", 6, false, T);
+        EditRequest blankId = TestRequests.request("b", 6, false, T);
+        blankId.setId(" ");
         assertEquals(DeadLetterKind.UNDECODABLE, refusedOnce(DEFAULTS, CODEC.encode(blankId)).getKind());
         assertEquals(DeadLetterKind.UNDECODABLE, refusedOnce(DEFAULTS, new byte[0]).getKind());
     }

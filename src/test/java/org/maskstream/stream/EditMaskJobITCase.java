@@ -17,10 +17,12 @@ import org.maskstream.avro.DeadLetterKind;
 import org.maskstream.avro.EditRequest;
 import org.maskstream.avro.IouMetric;
 import org.maskstream.avro.MaskResult;
+import org.maskstream.data.Example;
 import org.maskstream.data.Images;
 import org.maskstream.data.Mask;
 import org.maskstream.model.IouCounts;
 import org.maskstream.model.MaskModel;
+import org.maskstream.train.Evaluator;
 
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
@@ -61,7 +63,7 @@ class EditMaskJobITCase {
     static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     private static StreamConfig config(TestInfo info, Map<StreamConfig.Key, Object> extra) {
-        return StreamTestKafka.freshConfig(KAFKA.broker(), info, "test-model", extra);
+        return StreamTestKafka.freshConfig(KAFKA.broker(), info, TestModels.tiny().toString(), extra);
     }
 
     /** Runs the job over everything now in the request topic, to its end. */
@@ -71,7 +73,7 @@ class EditMaskJobITCase {
         EditMaskJob.configure(env, config);
         EditMaskJob.build(env, config, KafkaWiring.requestSource(config, true), null,
                 KafkaWiring.masksSink(config), KafkaWiring.iouSink(config), KafkaWiring.deadLetterSink(config),
-                RedPixelModel.LOADER);
+                SavedModels.LOADER);
         env.execute("edit-mask-job-test");
     }
 
@@ -121,7 +123,7 @@ class EditMaskJobITCase {
         List<MaskResult> results = results(config);
         assertEquals(ids, idsOnce(results));
         String version;
-        try (MaskModel model = RedPixelModel.LOADER.load(EditMaskJob.initialModel(config))) {
+        try (MaskModel model = SavedModels.LOADER.load(EditMaskJob.initialModel(config))) {
             version = model.version();
         }
         for (MaskResult r : results) {
@@ -148,20 +150,21 @@ class EditMaskJobITCase {
 
         List<MaskResult> results = results(config);
         assertEquals(sent.keySet(), idsOnce(results));
+        Map<String, IouCounts> evaluated = evaluate(config, sent.values());
         Map<Long, IouCounts> expectedWindows = new TreeMap<>();
-        try (MaskModel model = RedPixelModel.LOADER.load(EditMaskJob.initialModel(config))) {
-            for (MaskResult r : results) {
-                EditRequest req = sent.get(r.getId());
-                if (req.getGroundTruthMask() == null) {
-                    assertNull(r.getIou(), r.getId());
-                    continue;
-                }
-                IouCounts expected = evalIou(model, req);
-                assertEquals(expected.fgIou(), r.getIou(), 0.0, r.getId());
-                long window = Math.floorDiv(req.getEventTime().toEpochMilli(), 10_000L) * 10_000L;
-                expectedWindows.merge(window, expected, IouCounts::merge);
+        for (MaskResult r : results) {
+            EditRequest req = sent.get(r.getId());
+            if (req.getGroundTruthMask() == null) {
+                assertNull(r.getIou(), r.getId());
+                continue;
             }
+            IouCounts expected = evaluated.get(r.getId());
+            assertEquals(expected.fgIou(), r.getIou(), 0.0, r.getId());
+            assertEquals(expected.tp(), r.getPixelCounts().getTp(), r.getId());
+            long window = Math.floorDiv(req.getEventTime().toEpochMilli(), 10_000L) * 10_000L;
+            expectedWindows.merge(window, expected, IouCounts::merge);
         }
+        assertTrue(evaluated.values().stream().anyMatch(c -> c.tp() > 0), "the model predicts something");
 
         List<IouMetric> metrics = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : StreamTestKafka.readAll(config, config.iouTopic())) {
@@ -180,14 +183,22 @@ class EditMaskJobITCase {
         }
     }
 
-    /** The IoU the offline evaluation computes for one labeled request, from the same model. */
-    private static IouCounts evalIou(MaskModel model, EditRequest req) {
-        BufferedImage image = Images.decode(DecodeRequests.bytes(req.getImage()));
-        Mask truth = Mask.fromImage(Images.decode(DecodeRequests.bytes(req.getGroundTruthMask())));
-        float[] p = model.predict(List.of(image), List.of(req.getInstruction())).get(0);
-        Mask predicted = Mask.fromProbabilities(model.inputSize(), model.inputSize(), p, model.threshold())
-                .resize(image.getWidth(), image.getHeight());
-        return IouCounts.of(predicted, truth);
+    /** What {@code eval} ({@link Evaluator}) computes per labeled request, with the job's model. */
+    private static Map<String, IouCounts> evaluate(StreamConfig config, Iterable<EditRequest> requests) throws Exception {
+        List<Example> labeled = new ArrayList<>();
+        for (EditRequest req : requests) {
+            if (req.getGroundTruthMask() != null) {
+                labeled.add(new Example(req.getId(), Images.decode(DecodeRequests.bytes(req.getImage())),
+                        req.getInstruction(),
+                        Mask.fromImage(Images.decode(DecodeRequests.bytes(req.getGroundTruthMask())))));
+            }
+        }
+        Map<String, IouCounts> perExample = new HashMap<>();
+        try (MaskModel model = SavedModels.LOADER.load(EditMaskJob.initialModel(config))) {
+            Evaluator.evaluate(model, labeled, (e, predicted) -> perExample.put(e.id(), IouCounts.of(predicted, e.mask())),
+                    null);
+        }
+        return perExample;
     }
 
     @Test

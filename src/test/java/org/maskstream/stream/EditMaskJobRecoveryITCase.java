@@ -63,7 +63,7 @@ class EditMaskJobRecoveryITCase {
 
     @Test
     void failureAfterACheckpointLosesAndDuplicatesNothing(TestInfo info) throws Exception {
-        StreamConfig config = StreamTestKafka.freshConfig(KAFKA.broker(), info, "test-model", Map.of());
+        StreamConfig config = StreamTestKafka.freshConfig(KAFKA.broker(), info, TestModels.tiny().toString(), Map.of());
         AvroCodec<EditRequest> codec = AvroCodec.of(EditRequest.class);
         Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
         Set<String> ids = new TreeSet<>();
@@ -83,7 +83,7 @@ class EditMaskJobRecoveryITCase {
         EditMaskJob.configure(env, config);
         EditMaskJob.build(env, config, KafkaWiring.requestSource(config, false, new FailOnceDeserializer()), null,
                 KafkaWiring.masksSink(config), KafkaWiring.iouSink(config), KafkaWiring.deadLetterSink(config),
-                RedPixelModel.LOADER);
+                SavedModels.LOADER);
         JobClient job = env.executeAsync("edit-mask-recovery-test");
         try {
             StreamTestKafka.produce(config, first);

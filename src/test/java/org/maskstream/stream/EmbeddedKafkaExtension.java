@@ -5,7 +5,7 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /** One in-process broker per test class: {@code @RegisterExtension static final EmbeddedKafkaExtension KAFKA}. */
-final class EmbeddedKafkaExtension implements BeforeAllCallback, AfterAllCallback {
+public final class EmbeddedKafkaExtension implements BeforeAllCallback, AfterAllCallback {
     private EmbeddedKafka broker;
 
     @Override
@@ -21,7 +21,7 @@ final class EmbeddedKafkaExtension implements BeforeAllCallback, AfterAllCallbac
         }
     }
 
-    EmbeddedKafka broker() {
+    public EmbeddedKafka broker() {
         return broker;
     }
 }
