@@ -1,0 +1,119 @@
+package org.maskstream.data;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * Image helpers shared by the data, model and stream parts. Resampling is done here in plain Java rather than with
+ * Java2D so that it gives the same pixels on every JVM and platform.
+ */
+public final class Images {
+    private Images() {
+    }
+
+    /**
+     * Decodes PNG, JPEG or any other format ImageIO reads into an RGB image.
+     *
+     * @throws IllegalArgumentException when the bytes are not an image ImageIO can read
+     */
+    public static BufferedImage decode(byte[] bytes) {
+        BufferedImage img;
+        try {
+            img = ImageIO.read(new ByteArrayInputStream(bytes));
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("not a readable image (" + bytes.length + " bytes): " + e.getMessage(), e);
+        }
+        if (img == null) {
+            throw new IllegalArgumentException("not a readable image (" + bytes.length + " bytes): no decoder accepts it");
+        }
+        return img;
+    }
+
+    /**
+     * Encodes an image as PNG, keeping its colour model (gray stays gray, alpha stays). Buffers in memory:
+     * {@code ImageIO.write} to a stream would go through a temporary file per image.
+     */
+    public static byte[] encodePng(BufferedImage image) {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
+            writer.setOutput(stream);
+            writer.write(image);
+        } catch (IOException e) {
+            throw new UncheckedIOException("PNG encoding failed", e);
+        } finally {
+            writer.dispose();
+        }
+        return out.toByteArray();
+    }
+
+    /** The image as {@link BufferedImage#TYPE_INT_RGB} (alpha dropped); the same instance when it already is. */
+    public static BufferedImage toRgb(BufferedImage image) {
+        if (image.getType() == BufferedImage.TYPE_INT_RGB) {
+            return image;
+        }
+        int w = image.getWidth();
+        int h = image.getHeight();
+        BufferedImage rgb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        rgb.setRGB(0, 0, w, h, image.getRGB(0, 0, w, h, null, 0, w), 0, w);
+        return rgb;
+    }
+
+    /** Bilinear resize to {@code size x size} (aspect ratio not kept), as an RGB image. */
+    public static BufferedImage resizeSquare(BufferedImage image, int size) {
+        return resize(image, size, size);
+    }
+
+    /**
+     * Bilinear resize to {@code width x height} as an RGB image. Pixel centres are aligned (the convention of
+     * PyTorch's {@code align_corners=false}), so a downscale by 2 averages each 2x2 block.
+     */
+    public static BufferedImage resize(BufferedImage image, int width, int height) {
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("target size must be positive, got " + width + "x" + height);
+        }
+        int sw = image.getWidth();
+        int sh = image.getHeight();
+        int[] src = image.getRGB(0, 0, sw, sh, null, 0, sw);
+        if (sw == width && sh == height) {
+            BufferedImage same = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+            same.setRGB(0, 0, width, height, src, 0, width);
+            return same;
+        }
+        int[] dst = new int[width * height];
+        for (int y = 0; y < height; y++) {
+            double fy = Math.max(0, (y + 0.5) * sh / height - 0.5);
+            int y0 = Math.min((int) fy, sh - 1);
+            int y1 = Math.min(y0 + 1, sh - 1);
+            double wy = fy - y0;
+            for (int x = 0; x < width; x++) {
+                double fx = Math.max(0, (x + 0.5) * sw / width - 0.5);
+                int x0 = Math.min((int) fx, sw - 1);
+                int x1 = Math.min(x0 + 1, sw - 1);
+                double wx = fx - x0;
+                int rgb = 0;
+                for (int shift = 16; shift >= 0; shift -= 8) {
+                    double top = channel(src[y0 * sw + x0], shift) * (1 - wx) + channel(src[y0 * sw + x1], shift) * wx;
+                    double bottom = channel(src[y1 * sw + x0], shift) * (1 - wx) + channel(src[y1 * sw + x1], shift) * wx;
+                    int v = (int) Math.round(top * (1 - wy) + bottom * wy);
+                    rgb |= Math.min(255, Math.max(0, v)) << shift;
+                }
+                dst[y * width + x] = rgb;
+            }
+        }
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        out.setRGB(0, 0, width, height, dst, 0, width);
+        return out;
+    }
+
+    private static int channel(int rgb, int shift) {
+        return (rgb >> shift) & 0xFF;
+    }
+}
