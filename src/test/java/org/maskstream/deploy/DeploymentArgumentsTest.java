@@ -4,10 +4,17 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.maskstream.cli.Main;
+import org.maskstream.stream.EditMaskJobMain;
+import org.maskstream.stream.StreamConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -33,7 +40,8 @@ import static org.maskstream.deploy.ProjectFiles.yaml;
 /**
  * Every maskstream command line written in docker-compose.yml and k8s/ parses with the project's own parser,
  * names only topics that the topic setup creates and the broker the setup runs, and starts the class the jar's
- * manifest names.
+ * manifest names, or, on a Flink cluster, {@link EditMaskJobMain}, which is the {@code job} command without the
+ * launcher's {@code System.exit}.
  */
 class DeploymentArgumentsTest {
 
@@ -60,28 +68,74 @@ class DeploymentArgumentsTest {
     }
 
     @Test
-    void composeAndKubernetesCreateTheSameTopics() {
+    void composeAndKubernetesCreateTheSameTopicsTheJobNeedsWithItsMessageSize() {
         assertEquals(composeTopics(), kubernetesTopics());
+        StreamConfig defaults = StreamConfig.fromMap(Map.of());
+        assertTrue(composeTopics().containsAll(defaults.topics()), defaults.topics() + " vs " + composeTopics());
+
+        String size = String.valueOf(StreamConfig.DEFAULT_MAX_MESSAGE_BYTES);
+        Map<String, Object> services = map(yaml("docker-compose.yml").get("services"), "services");
+        assertEquals(size, String.valueOf(at(services, "kafka", "environment", "KAFKA_MESSAGE_MAX_BYTES")));
+        assertTrue(strings(at(services, "kafka-topics", "command"), "kafka-topics").get(0)
+                .contains("max.message.bytes=" + size), "compose topics must take the job's record size");
+        Map<String, Object> kafka = ProjectFiles.kubernetesResources("Kafka").get(0);
+        assertEquals(size, String.valueOf(at(kafka, "spec", "kafka", "config", "message.max.bytes")));
+        for (Map<String, Object> topic : ProjectFiles.kubernetesResources("KafkaTopic")) {
+            assertEquals(size, String.valueOf(at(topic, "spec", "config", "max.message.bytes")),
+                    String.valueOf(at(topic, "metadata", "name")));
+        }
+    }
+
+    /** The cluster entry class prints the job command's help for --help: it is that command, parser included. */
+    @Test
+    void editMaskJobMainIsTheJobCommand() {
+        StringWriter jobHelp = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(jobHelp));
+        cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
+        assertEquals(0, cl.execute("job", "--help"));
+
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            EditMaskJobMain.main(new String[] {"--help"});
+        } finally {
+            System.setOut(stdout);
+        }
+        assertEquals(jobHelp.toString(), printed.toString(StandardCharsets.UTF_8));
+    }
+
+    /** The subcommand an entry class runs its arguments with: none for the launcher, {@code job} for the job's. */
+    private static List<String> commandOfEntryClass(String where, String mainClass) {
+        if (mainClass.equals(ProjectFiles.manifestMainClass())) {
+            return List.of();
+        }
+        if (mainClass.equals(EditMaskJobMain.class.getName())) {
+            return List.of("job");
+        }
+        return fail(where + " starts " + mainClass + ", neither the jar's main class nor " + EditMaskJobMain.class.getName());
     }
 
     private static void check(Invocation invocation) {
+        List<String> args = new ArrayList<>();
         if (invocation.mainClass() != null) {
-            assertEquals(ProjectFiles.manifestMainClass(), invocation.mainClass(),
-                    invocation.where() + " starts another class than the jar's manifest names");
+            args.addAll(commandOfEntryClass(invocation.where(), invocation.mainClass()));
         }
-        assertFalse(invocation.args().isEmpty(), invocation.where() + " passes no command");
-        CommandLine subcommand = Main.commandLine().getSubcommands().get(invocation.args().get(0));
-        assertNotNull(subcommand, invocation.where() + ": no subcommand '" + invocation.args().get(0) + "'");
+        args.addAll(invocation.args());
+        assertFalse(args.isEmpty(), invocation.where() + " passes no command");
+        CommandLine subcommand = Main.commandLine().getSubcommands().get(args.get(0));
+        assertNotNull(subcommand, invocation.where() + ": no subcommand '" + args.get(0) + "'");
         if (List.of("Not implemented yet.").equals(Arrays.asList(subcommand.getCommandSpec().usageMessage().description()))) {
-            abort("'" + invocation.args().get(0) + "' is still a placeholder; checkable once it is implemented");
+            abort("'" + args.get(0) + "' is still a placeholder; checkable once it is implemented");
         }
 
         CommandLine parser = Main.commandLine();
         CommandLine.ParseResult parsed;
         try {
-            parsed = parser.parseArgs(invocation.args().toArray(String[]::new));
+            parsed = parser.parseArgs(args.toArray(String[]::new));
         } catch (CommandLine.ParameterException e) {
-            throw new AssertionError(invocation.where() + ": '" + String.join(" ", invocation.args())
+            throw new AssertionError(invocation.where() + ": '" + String.join(" ", args)
                     + "' does not parse: " + e.getMessage(), e);
         }
         CommandSpec command = parsed.subcommand().commandSpec();
@@ -105,9 +159,18 @@ class DeploymentArgumentsTest {
             assertTrue(invocation.marker().startsWith(out + "/"),
                     invocation.where() + ": the skip marker " + invocation.marker() + " is not inside --out " + out);
         }
+        OptionSpec conf = command.findOption("--conf");
+        if (conf != null) {
+            // the job's topics are configuration keys: defaults, overridden by --conf maskstream.topic.*=...
+            Map<String, String> confValues = conf.getValue();
+            List<String> jobTopics = StreamConfig.fromMap(confValues == null ? Map.of() : confValues).topics();
+            assertTrue(invocation.topics().containsAll(jobTopics), invocation.where() + ": the job uses topics "
+                    + jobTopics + ", the setup creates " + invocation.topics());
+            topicOptions.add("--conf");
+        }
         if (List.of("job", "produce", "tail").contains(command.name())) {
             assertFalse(topicOptions.isEmpty(), invocation.where() + ": '" + command.name()
-                    + "' has no topic option to check; update this test to where its topics are configured");
+                    + "' has no topic setting to check; update this test to where its topics are configured");
         }
     }
 

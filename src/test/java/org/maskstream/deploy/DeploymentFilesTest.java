@@ -4,7 +4,6 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
-import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -59,7 +58,6 @@ class DeploymentFilesTest {
         assertTrue(conf.get(CoreOptions.ALWAYS_PARENT_FIRST_LOADER_PATTERNS_ADDITIONAL).contains("ai.djl."),
                 "DJL must load parent-first (JNI can be loaded once per JVM)");
         assertTrue(conf.get(CoreOptions.FLINK_JVM_OPTIONS).contains("-Dai.djl.offline=true"));
-        assertTrue(conf.get(DeploymentOptions.ATTACHED), "application mode: execute() must block");
 
         Duration interval = conf.get(CheckpointingOptions.CHECKPOINTING_INTERVAL);
         assertNotNull(interval, "checkpointing must be on (the exactly-once Kafka sink commits on checkpoints)");
