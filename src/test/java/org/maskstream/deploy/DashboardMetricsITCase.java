@@ -4,6 +4,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.core.execution.JobClient;
@@ -76,6 +77,8 @@ class DashboardMetricsITCase {
         }
         conf.set(ConfigOptions.key("metrics.reporter.prom.port").stringType().noDefaultValue(),
                 String.valueOf(PROMETHEUS_PORT));
+        // the REST server's upload folder would otherwise stay behind in /tmp
+        conf.set(WebOptions.UPLOAD_DIR, ProjectFiles.path("target/flink-web-upload").toString());
         return conf;
     }
 
