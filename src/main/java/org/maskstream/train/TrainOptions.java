@@ -32,7 +32,8 @@ import java.util.Map;
  * @param textLayers    text encoder transformer layers
  * @param heads         attention heads
  * @param maxTokens     instruction length in words
- * @param flip          random horizontal flips, swapping "left" and "right" in the instruction
+ * @param flip          random horizontal and vertical mirrors, swapping "left"/"right" and "top"/"bottom" in the
+ *                      instruction
  * @param initFrom      fine-tune from this saved model (its architecture and vocabulary win over the fields
  *                      above); {@code null} to start from random parameters
  * @param timeLimit     stop after the step that passes this much training time (the epoch is still evaluated and
@@ -111,7 +112,7 @@ public record TrainOptions(Fusion fusion, Decoder decoder, LossKind loss, int ep
         private int batchSize = 32;
         private int inputSize = 64;
         private long seed = 1;
-        private float learningRate = 1e-3f;
+        private float learningRate = 2e-3f;
         private int warmupSteps = 100;
         private float clipGradient = 1f;
         private int dim = 64;
