@@ -154,6 +154,8 @@ public final class Demo {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (IllegalStateException e) {
+            options.out.println("the demo's producer stopped: " + e.getMessage());
         }
     }
 
