@@ -4,6 +4,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -41,16 +42,18 @@ public final class EditMaskJob {
                            DataStream<IouMetric> iouMetrics, DataStream<DeadLetter> deadLetters) {
     }
 
-    /** Checkpointing and a bounded fixed-delay restart strategy, from the config. */
+    /** Checkpointing (and its storage, when configured) and a bounded fixed-delay restart strategy, from the config. */
     public static void configure(StreamExecutionEnvironment env, StreamConfig config) {
         env.enableCheckpointing(config.checkpointInterval().toMillis(),
                 config.delivery() == StreamConfig.Delivery.EXACTLY_ONCE
                         ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
-        Configuration restart = new Configuration();
-        restart.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, config.restartAttempts());
-        restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, config.restartDelay());
-        env.configure(restart);
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, config.restartAttempts());
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, config.restartDelay());
+        // The async operator's in-flight requests (images) are part of each checkpoint: they need file storage.
+        config.checkpointDir().ifPresent(dir -> conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir));
+        env.configure(conf);
         if (config.parallelism() > 0) {
             env.setParallelism(config.parallelism());
         }
