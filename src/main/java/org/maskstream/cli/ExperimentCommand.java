@@ -1,14 +1,131 @@
 package org.maskstream.cli;
 
+import org.maskstream.experiment.Budget;
+import org.maskstream.experiment.ParaphraseExperiment;
+import org.maskstream.experiment.StudyTable;
+import org.maskstream.experiment.WorkDir;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-import java.util.concurrent.Callable;
+import java.nio.file.Path;
+import java.util.Locale;
 
-// PLACEHOLDER: replaced by the work item that owns 'experiment'.
-@Command(name = "experiment", mixinStandardHelpOptions = true, description = "Not implemented yet.")
-public final class ExperimentCommand implements Callable<Integer> {
+/** The experiments whose results live in {@code docs/results/}: each writes its Markdown and JSON (and plots) there. */
+@Command(name = "experiment", mixinStandardHelpOptions = true,
+        description = "Run an experiment and write its results (Markdown + JSON, plots) into docs/results/.",
+        subcommands = {ExperimentCommand.StudyTableCommand.class, ExperimentCommand.ParaphraseCommand.class})
+public final class ExperimentCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
     @Override
-    public Integer call() {
-        throw new UserError("'experiment' is not implemented yet");
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "study-table", mixinStandardHelpOptions = true,
+            description = {"Reproduce the study's comparison table on the synthetic benchmark: train every row's"
+                    + " variant (concat, outer, xattn-pooled with bce / x2 epochs / bce+iou / bce+dice, spatial xattn"
+                    + " with upconv and unet, bce+boundary) with the same data, seed and budget, score them on a"
+                    + " held-out test set, and write study-table.md, study-table.json and study-table-curves.png.",
+                    "The full run is sized for 60 minutes on 2 cores; --quick is a smoke run of a few minutes that"
+                            + " writes study-table-quick.* instead."})
+    static final class StudyTableCommand implements Runnable {
+        @Mixin
+        RunOptions options;
+
+        @Override
+        public void run() {
+            Budget budget = options.budget(StudyTable.fullBudget(), StudyTable.quickBudget());
+            String base = options.baseName(StudyTable.NAME);
+            try (WorkDir work = WorkDir.of(options.keepModels, "maskstream-study")) {
+                StudyTable.run(budget, options.out, base, work.path(), options.commandLine("study-table"),
+                        System.err);
+            }
+            System.out.printf(Locale.ROOT, "wrote %s.md, %s.json and %s-curves.png to %s%n", base, base, base,
+                    options.out.toAbsolutePath());
+        }
+    }
+
+    @Command(name = "paraphrase", mixinStandardHelpOptions = true,
+            description = {"Train the default model with the minilm and with the scratch text encoder on normally"
+                    + " phrased synthetic scenes, score both on held-out scenes phrased normally and with words"
+                    + " absent from training (generate --phrasing paraphrase), and write paraphrase.md and"
+                    + " paraphrase.json.",
+                    "--quick is a smoke run that writes paraphrase-quick.* instead."})
+    static final class ParaphraseCommand implements Runnable {
+        @Mixin
+        RunOptions options;
+
+        @Override
+        public void run() {
+            Budget budget = options.budget(ParaphraseExperiment.fullBudget(), ParaphraseExperiment.quickBudget());
+            String base = options.baseName(ParaphraseExperiment.NAME);
+            try (WorkDir work = WorkDir.of(options.keepModels, "maskstream-paraphrase")) {
+                ParaphraseExperiment.run(budget, options.out, base, work.path(), options.commandLine("paraphrase"),
+                        System.err);
+            }
+            System.out.printf(Locale.ROOT, "wrote %s.md and %s.json to %s%n", base, base,
+                    options.out.toAbsolutePath());
+        }
+    }
+
+    /** Budget and output options every experiment takes. */
+    static final class RunOptions {
+        @Option(names = "--quick", description = "Tiny budget (32 px, ~100 scenes, 1 epoch) that checks the"
+                + " pipeline; its numbers mean nothing. Writes NAME-quick.* so it never replaces the full results.")
+        boolean quick;
+
+        @Option(names = "--train", description = "Override the number of training scenes.")
+        Integer train;
+
+        @Option(names = "--epochs", description = "Override the epochs per model.")
+        Integer epochs;
+
+        @Option(names = "--seed", description = "Override the seed of data and training (default: 1).")
+        Long seed;
+
+        @Option(names = "--out", defaultValue = "docs/results",
+                description = "Folder for the results files (default: ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Option(names = "--keep-models",
+                description = "Keep the trained models in this folder (default: a temporary folder, deleted at the"
+                        + " end).")
+        Path keepModels;
+
+        Budget budget(Budget full, Budget quickBudget) {
+            if ((train != null && train < 1) || (epochs != null && epochs < 1)) {
+                throw new UserError("--train and --epochs must be at least 1");
+            }
+            Budget b = quick ? quickBudget : full;
+            return b.withTrain(train != null ? train : b.train()).withEpochs(epochs != null ? epochs : b.epochs())
+                    .withSeed(seed != null ? seed : b.seed());
+        }
+
+        String baseName(String experiment) {
+            return experiment + (quick ? "-quick" : "");
+        }
+
+        /** The command that reproduces this run, for the results files. */
+        String commandLine(String experiment) {
+            StringBuilder sb = new StringBuilder("bin/maskstream experiment ").append(experiment);
+            if (quick) {
+                sb.append(" --quick");
+            }
+            if (train != null) {
+                sb.append(" --train ").append(train);
+            }
+            if (epochs != null) {
+                sb.append(" --epochs ").append(epochs);
+            }
+            if (seed != null) {
+                sb.append(" --seed ").append(seed);
+            }
+            return sb.toString();
+        }
     }
 }
