@@ -6,7 +6,9 @@ import org.maskstream.util.Json;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +18,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Reads a dataset folder: {@value #MANIFEST}, one JSON object per line with {@code id}, {@code image},
@@ -40,44 +44,80 @@ public final class DatasetReader {
      *                          {@code skipBad}
      */
     public static Dataset read(Path dir, boolean skipBad) {
+        List<Example> examples = new ArrayList<>();
+        Report report = forEach(dir, skipBad, examples::add);
+        return new Dataset(dir, examples, report.skipped(), report.warnings());
+    }
+
+    /**
+     * What {@link #forEach} went through.
+     *
+     * @param examples how many examples were handed over
+     * @param skipped  how many lines were skipped as bad
+     * @param warnings one message per skipped line
+     */
+    public record Report(int examples, int skipped, List<String> warnings) {
+    }
+
+    /**
+     * Hands the examples to {@code action} one at a time in manifest order, holding only one image in memory: for
+     * datasets too large to {@link #read} whole. Errors and {@code skipBad} as in {@link #read}.
+     */
+    public static Report forEach(Path dir, boolean skipBad, Consumer<Example> action) {
+        Path manifest = manifest(dir);
+        List<String> warnings = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        int count = 0;
+        try (BufferedReader in = Files.newBufferedReader(manifest, StandardCharsets.UTF_8)) {
+            String line;
+            for (int lineNo = 1; (line = in.readLine()) != null; lineNo++) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                Example ex;
+                try {
+                    ex = parseLine(dir, line);
+                    if (!ids.add(ex.id())) {
+                        throw new BadLine("duplicate id '" + ex.id() + "' (ids must be unique)");
+                    }
+                } catch (BadLine e) {
+                    String message = manifest.toAbsolutePath() + " line " + lineNo + ": " + e.getMessage();
+                    if (!skipBad) {
+                        throw new DatasetException(message + ". Fix or remove the line, or skip bad lines "
+                                + "(skipBad, --skip-bad on the command line)");
+                    }
+                    warnings.add(message);
+                    continue;
+                }
+                action.accept(ex);
+                count++;
+            }
+        } catch (CharacterCodingException e) {
+            throw new DatasetException(manifest.toAbsolutePath() + " is not UTF-8 text: re-save it as UTF-8", e);
+        } catch (IOException e) {
+            throw new DatasetException("cannot read " + manifest.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+        return new Report(count, warnings.size(), warnings);
+    }
+
+    /** The number of non-blank manifest lines: an upper bound of the examples, for progress bars. */
+    public static int lineCount(Path dir) {
+        Path manifest = manifest(dir);
+        try (Stream<String> lines = Files.lines(manifest, StandardCharsets.UTF_8)) {
+            return (int) lines.filter(l -> !l.isBlank()).count();
+        } catch (IOException | UncheckedIOException e) {
+            throw new DatasetException("cannot read " + manifest.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path manifest(Path dir) {
         Path manifest = dir.resolve(MANIFEST);
         if (!Files.isRegularFile(manifest)) {
             throw new DatasetException("no " + MANIFEST + " in " + dir.toAbsolutePath()
                     + ": a dataset is a folder with a manifest.jsonl (see 'maskstream generate' or 'maskstream "
                     + "import-magicbrush' to make one)");
         }
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(manifest, StandardCharsets.UTF_8);
-        } catch (CharacterCodingException e) {
-            throw new DatasetException(manifest.toAbsolutePath() + " is not UTF-8 text: re-save it as UTF-8", e);
-        } catch (IOException e) {
-            throw new DatasetException("cannot read " + manifest.toAbsolutePath() + ": " + e.getMessage(), e);
-        }
-        List<Example> examples = new ArrayList<>();
-        List<String> warnings = new ArrayList<>();
-        Set<String> ids = new HashSet<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (line.isBlank()) {
-                continue;
-            }
-            try {
-                Example ex = parseLine(dir, line);
-                if (!ids.add(ex.id())) {
-                    throw new BadLine("duplicate id '" + ex.id() + "' (ids must be unique)");
-                }
-                examples.add(ex);
-            } catch (BadLine e) {
-                String message = manifest.toAbsolutePath() + " line " + (i + 1) + ": " + e.getMessage();
-                if (!skipBad) {
-                    throw new DatasetException(message
-                            + ". Fix or remove the line, or skip bad lines (skipBad, --skip-bad on the command line)");
-                }
-                warnings.add(message);
-            }
-        }
-        return new Dataset(dir, examples, warnings.size(), warnings);
+        return manifest;
     }
 
     private static Example parseLine(Path dir, String line) {
