@@ -1,23 +1,33 @@
 package org.maskstream.cli;
 
+import org.maskstream.data.Dataset;
+import org.maskstream.data.DatasetException;
+import org.maskstream.data.DatasetReader;
 import org.maskstream.experiment.Budget;
+import org.maskstream.experiment.RealSampleExperiment;
 import org.maskstream.experiment.ParaphraseExperiment;
 import org.maskstream.experiment.StudyTable;
 import org.maskstream.experiment.WorkDir;
+import org.maskstream.model.MobileNet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /** The experiments whose results live in {@code docs/results/}: each writes its Markdown and JSON (and plots) there. */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Run an experiment and write its results (Markdown + JSON, plots) into docs/results/.",
-        subcommands = {ExperimentCommand.StudyTableCommand.class, ExperimentCommand.ParaphraseCommand.class})
+        subcommands = {ExperimentCommand.StudyTableCommand.class, ExperimentCommand.ParaphraseCommand.class,
+                ExperimentCommand.RealSampleCommand.class})
 public final class ExperimentCommand implements Runnable {
+    static final String DEFAULT_MOBILENET = "../shared/models/mobilenet-v2-int8/mobilenet_v2_int8_features.onnx";
+
     @Spec
     CommandSpec spec;
 
@@ -37,13 +47,24 @@ public final class ExperimentCommand implements Runnable {
         @Mixin
         RunOptions options;
 
+        @Option(names = "--rows", split = ",", description = "Run only these rows (comma-separated names such as"
+                + " xattn-upconv,concat); the table then holds only them. Default: all.")
+        List<String> rows;
+
         @Override
         public void run() {
             Budget budget = options.budget(StudyTable.fullBudget(), StudyTable.quickBudget());
             String base = options.baseName(StudyTable.NAME);
+            List<StudyTable.Variant> variants;
+            try {
+                variants = rows == null ? StudyTable.VARIANTS : StudyTable.select(rows);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage(), e);
+            }
+            String command = options.commandLine("study-table") + (rows == null ? "" : " --rows "
+                    + String.join(",", rows));
             try (WorkDir work = WorkDir.of(options.keepModels, "maskstream-study")) {
-                StudyTable.run(budget, options.out, base, work.path(), options.commandLine("study-table"),
-                        System.err);
+                StudyTable.run(budget, variants, options.out, base, work.path(), command, System.err);
             }
             System.out.printf(Locale.ROOT, "wrote %s.md, %s.json and %s-curves.png to %s%n", base, base, base,
                     options.out.toAbsolutePath());
@@ -66,6 +87,49 @@ public final class ExperimentCommand implements Runnable {
             String base = options.baseName(ParaphraseExperiment.NAME);
             try (WorkDir work = WorkDir.of(options.keepModels, "maskstream-paraphrase")) {
                 ParaphraseExperiment.run(budget, options.out, base, work.path(), options.commandLine("paraphrase"),
+                        System.err);
+            }
+            System.out.printf(Locale.ROOT, "wrote %s.md and %s.json to %s%n", base, base,
+                    options.out.toAbsolutePath());
+        }
+    }
+
+    @Command(name = "real-sample", mixinStandardHelpOptions = true,
+            description = {"Score on real photos: the trivial baselines, our models trained on synthetic scenes"
+                    + " (scratch encoders, minilm text, mobilenet image + minilm text), and the mobilenet + minilm"
+                    + " model fine-tuned on two thirds of the photos; every row on the held-out third. Writes"
+                    + " real-sample.md and real-sample.json.",
+                    "--quick is a smoke run that writes real-sample-quick.* instead."})
+    static final class RealSampleCommand implements Runnable {
+        @Option(names = "--data", required = true,
+                description = "The real dataset folder, e.g. ../shared/data/magicbrush-sample.")
+        Path data;
+
+        @Option(names = "--mobilenet", defaultValue = DEFAULT_MOBILENET,
+                description = "The MobileNetV2 ONNX file for the image encoder (default: ${DEFAULT-VALUE}).")
+        Path mobileNet;
+
+        @Mixin
+        RunOptions options;
+
+        @Override
+        public void run() {
+            Dataset real;
+            try {
+                real = DatasetReader.read(data, false);
+            } catch (DatasetException e) {
+                throw new UserError(e.getMessage(), e);
+            }
+            if (!Files.isRegularFile(mobileNet)) {
+                throw new UserError("--mobilenet " + mobileNet + " does not exist: pass the path of "
+                        + MobileNet.SOURCE);
+            }
+            Budget budget = options.budget(RealSampleExperiment.fullBudget(), RealSampleExperiment.quickBudget());
+            String base = options.baseName(RealSampleExperiment.NAME);
+            String command = options.commandLine("real-sample") + " --data " + data
+                    + (mobileNet.equals(Path.of(DEFAULT_MOBILENET)) ? "" : " --mobilenet " + mobileNet);
+            try (WorkDir work = WorkDir.of(options.keepModels, "maskstream-real")) {
+                RealSampleExperiment.run(budget, real, mobileNet, options.out, base, work.path(), command,
                         System.err);
             }
             System.out.printf(Locale.ROOT, "wrote %s.md and %s.json to %s%n", base, base,

@@ -1,7 +1,6 @@
 package org.maskstream.experiment;
 
-import org.maskstream.data.Example;
-import org.maskstream.data.Mask;
+import org.maskstream.data.Baselines;
 import org.maskstream.model.Decoder;
 import org.maskstream.model.Fusion;
 import org.maskstream.model.IouCounts;
@@ -42,6 +41,17 @@ public final class StudyTable {
                           String reported, String panel) {
     }
 
+    /** The variants named (by {@link Variant#name()}, spaces or dashes), in table order. */
+    public static List<Variant> select(List<String> names) {
+        List<String> wanted = names.stream().map(n -> n.replace('-', ' ')).toList();
+        List<Variant> out = VARIANTS.stream().filter(v -> wanted.contains(v.name().replace('-', ' '))).toList();
+        if (out.size() != new java.util.HashSet<>(wanted).size()) {
+            throw new IllegalArgumentException("unknown row in " + names + ": the rows are " + VARIANTS.stream()
+                    .map(v -> v.name().replace(' ', '-')).toList());
+        }
+        return out;
+    }
+
     private static final String FUSIONS = "fusions (BCE)";
     private static final String LOSSES = "losses and training length";
 
@@ -67,7 +77,7 @@ public final class StudyTable {
 
     /** Fits in 60 minutes on 2 cores. */
     public static Budget fullBudget() {
-        return new Budget(32, 2000, 200, 500, 6, 32, 32, 1);
+        return new Budget(64, 2000, 200, 500, 6, 32, 32, 1);
     }
 
     /** A smoke run of a few minutes. */
@@ -97,19 +107,20 @@ public final class StudyTable {
      *
      * @param baseName the results files' name without extension
      * @param command  the command line to record in the results
+     * @param variants the rows to run, normally {@link #VARIANTS}
      * @param workDir  where the trained models go (one folder per row)
-     * @return the rows in {@link #VARIANTS} order
+     * @return the rows in {@code variants} order
      */
-    public static List<Row> run(Budget budget, Path outDir, String baseName, Path workDir, String command,
-                                PrintStream log) {
+    public static List<Row> run(Budget budget, List<Variant> variants, Path outDir, String baseName, Path workDir,
+                                String command, PrintStream log) {
         Report report = new Report(NAME, command);
         log.printf(Locale.ROOT, "%s: generating %d/%d/%d synthetic scenes at %d px%n", NAME, budget.train(),
                 budget.val(), budget.test(), budget.size());
         SyntheticSplits data = budget.data();
         List<Row> rows = new ArrayList<>();
-        for (int i = 0; i < VARIANTS.size(); i++) {
-            Variant v = VARIANTS.get(i);
-            log.printf(Locale.ROOT, "%s: row %d/%d: %s (%s / %s / %s, %d epochs)%n", NAME, i + 1, VARIANTS.size(),
+        for (int i = 0; i < variants.size(); i++) {
+            Variant v = variants.get(i);
+            log.printf(Locale.ROOT, "%s: row %d/%d: %s (%s / %s / %s, %d epochs)%n", NAME, i + 1, variants.size(),
                     v.name(), v.fusion().id(), v.decoder().id(), v.loss().id(), budget.epochs() * v.epochFactor());
             Path dir = workDir.resolve(String.format(Locale.ROOT, "%02d-%s", i + 1, v.name().replace(' ', '-')));
             ModelRuns.Training training = ModelRuns.train(data.train(), data.val(), options(budget, v), dir,
@@ -121,26 +132,20 @@ public final class StudyTable {
             log.printf(Locale.ROOT, "%s: %s: test fg IoU %.3f, mIoU %.3f (%.0f s)%n", NAME, v.name(), test.fgIou(),
                     test.miou(), result.seconds());
         }
-        write(outDir, baseName, budget, data, rows, references(data.test()), report);
+        write(outDir, baseName, budget, data, rows, references(data), report);
         return rows;
     }
 
-    /** What predictors that learn nothing score on the test set: the floor each metric starts from. */
-    static Map<String, IouCounts> references(List<Example> test) {
-        IouCounts empty = IouCounts.EMPTY;
-        IouCounts full = IouCounts.EMPTY;
-        for (Example e : test) {
-            int w = e.image().getWidth();
-            int h = e.image().getHeight();
-            boolean[] all = new boolean[w * h];
-            Arrays.fill(all, true);
-            empty = empty.merge(IouCounts.of(Mask.empty(w, h), e.mask()));
-            full = full.merge(IouCounts.of(new Mask(w, h, all), e.mask()));
-        }
-        Map<String, IouCounts> out = new LinkedHashMap<>();
-        out.put("empty mask (predicts nothing)", empty);
-        out.put("full mask (predicts everything)", full);
-        return out;
+    /**
+     * What predictors that learn nothing score on the test set ({@link Baselines}, reference statistics from the
+     * training masks): the floor each metric starts from.
+     */
+    static Map<String, IouCounts> references(SyntheticSplits data) {
+        Baselines.Reference reference = new Baselines.Reference();
+        data.train().forEach(reference.adder());
+        Baselines baselines = new Baselines(reference);
+        data.test().forEach(baselines::score);
+        return baselines.results();
     }
 
     private static void write(Path outDir, String baseName, Budget budget, SyntheticSplits data, List<Row> rows,
@@ -169,7 +174,9 @@ public final class StudyTable {
         references.forEach((name, c) -> refs.put(name, ModelRuns.metrics(c)));
         json.put("references", refs);
         Findings findings = new Findings(rows);
-        json.put("spatial_xattn_beats_pooled_fusions", findings.spatialBeatsPooled());
+        if (findings.hasSpatialComparison()) {
+            json.put("spatial_xattn_beats_pooled_fusions", findings.spatialBeatsPooled());
+        }
         Report.write(outDir, baseName, json, markdown(budget, data, rows, references, findings, report, baseName));
         plotCurves(rows, outDir.resolve(baseName + "-curves.png"));
     }
@@ -192,6 +199,7 @@ public final class StudyTable {
 
     /** The study's claims, checked against our rows. */
     static final class Findings {
+        static final double MARGIN = 0.01;
         private final Map<String, Row> byName = new LinkedHashMap<>();
 
         Findings(List<Row> rows) {
@@ -209,42 +217,52 @@ public final class StudyTable {
         }
 
         /** Spatial xattn (same decoder and loss as the pooled rows) above concat, outer and xattn-pooled. */
+        boolean hasSpatialComparison() {
+            return byName.keySet().containsAll(List.of("xattn upconv", "concat", "outer", "xattn-pooled"));
+        }
+
         boolean spatialBeatsPooled() {
             double spatial = fg("xattn upconv");
             return spatial > fg("concat") && spatial > fg("outer") && spatial > fg("xattn-pooled");
         }
 
-        /** One line per claim of the study: the claim, our numbers, and whether they agree. */
+        /**
+         * One Markdown table line per claim of the study whose rows ran: the claim, our numbers, and the verdict.
+         * "A beats B" agrees when A is ahead by more than {@value #MARGIN}, disagrees when it is behind by more,
+         * and is a tie in between.
+         */
         List<String> claims() {
             List<String> out = new ArrayList<>();
-            out.add(claim("Fusion that keeps the spatial layout beats fusion that pools it away (the study's"
-                            + " thesis)", spatialBeatsPooled(),
-                    String.format(Locale.ROOT, "xattn upconv %s vs concat %s, outer %s, xattn-pooled %s",
-                            n(fg("xattn upconv")), n(fg("concat")), n(fg("outer")), n(fg("xattn-pooled")))));
-            out.add(claim("Concatenation scores nearly zero", fg("concat") < 0.1,
-                    "concat " + n(fg("concat"))));
-            out.add(claim("The cross product (0.1991) is far below pooled cross-attention (0.9166)",
-                    fg("outer") < fg("xattn-pooled") - 0.1,
-                    "outer " + n(fg("outer")) + " vs xattn-pooled " + n(fg("xattn-pooled"))));
-            out.add(claim("Twice the epochs helps (0.9166 to 0.9617)",
-                    fg("xattn-pooled x2 epochs") > fg("xattn-pooled"),
-                    "x2 epochs " + n(fg("xattn-pooled x2 epochs")) + " vs " + n(fg("xattn-pooled"))));
-            out.add(claim("BCE + IoU is far worse than BCE (0.2604 vs 0.9166)",
-                    fg("xattn-pooled bce+iou") < fg("xattn-pooled") - 0.1,
-                    "bce+iou " + n(fg("xattn-pooled bce+iou")) + " vs bce " + n(fg("xattn-pooled"))));
-            out.add(claim("BCE + Dice is worse than BCE (0.6186 vs 0.9166)",
-                    fg("xattn-pooled bce+dice") < fg("xattn-pooled") - 0.1,
-                    "bce+dice " + n(fg("xattn-pooled bce+dice")) + " vs bce " + n(fg("xattn-pooled"))));
-            out.add(claim("Future work: a U-Net decoder helps", fg("xattn unet") > fg("xattn upconv"),
-                    "unet " + n(fg("xattn unet")) + " vs upconv " + n(fg("xattn upconv"))));
-            out.add(claim("Future work: a contour (boundary) loss helps",
-                    fg("xattn unet bce+boundary") > fg("xattn unet"),
-                    "bce+boundary " + n(fg("xattn unet bce+boundary")) + " vs bce " + n(fg("xattn unet"))));
+            for (String pooled : List.of("concat", "outer", "xattn-pooled")) {
+                compare(out, "Spatial fusion beats pooled fusion (the study's thesis): xattn over " + pooled,
+                        "xattn upconv", pooled);
+            }
+            if (byName.containsKey("concat")) {
+                double concat = fg("concat");
+                out.add(line("Concatenation scores \"nearly zero\"", "concat " + n(concat),
+                        concat < 0.1 ? "agrees" : "**disagrees**"));
+            }
+            compare(out, "Pooled cross-attention (0.9166) beats the cross product (0.1991)", "xattn-pooled", "outer");
+            compare(out, "Twice the epochs helps (0.9166 to 0.9617)", "xattn-pooled x2 epochs", "xattn-pooled");
+            compare(out, "BCE beats BCE + IoU (0.9166 vs 0.2604)", "xattn-pooled", "xattn-pooled bce+iou");
+            compare(out, "BCE beats BCE + Dice (0.9166 vs 0.6186)", "xattn-pooled", "xattn-pooled bce+dice");
+            compare(out, "Future work: a U-Net decoder beats upsampling alone", "xattn unet", "xattn upconv");
+            compare(out, "Future work: a contour (boundary) loss helps", "xattn unet bce+boundary", "xattn unet");
             return out;
         }
 
-        private static String claim(String claim, boolean holds, String ours) {
-            return "| " + claim + " | " + ours + " | " + (holds ? "agrees" : "**disagrees**") + " |";
+        private void compare(List<String> out, String claim, String winner, String loser) {
+            if (!byName.containsKey(winner) || !byName.containsKey(loser)) {
+                return;
+            }
+            double diff = fg(winner) - fg(loser);
+            String verdict = diff > MARGIN ? "agrees" : diff < -MARGIN ? "**disagrees**" : "tie (within "
+                    + MARGIN + ")";
+            out.add(line(claim, winner + " " + n(fg(winner)) + " vs " + loser + " " + n(fg(loser)), verdict));
+        }
+
+        private static String line(String claim, String ours, String verdict) {
+            return "| " + claim + " | " + ours + " | " + verdict + " |";
         }
 
         private static String n(double v) {
@@ -288,7 +306,7 @@ public final class StudyTable {
                     String.format(Locale.ROOT, "%.0f s", r.training().seconds()),
                     String.format(Locale.ROOT, "%,d", r.parameters()));
         }
-        references.forEach((name, c) -> table.row("-", name, "-", "-", 0, "(reference, no training)", "-",
+        references.forEach((name, c) -> table.row("-", "baseline: " + name, "-", "-", 0, "(no training)", "-",
                 "**" + Markdown.number(c.fgIou()) + "**", c.miou(), c.pixelIou(), c.dice(), "-", "-", "0"));
         md.append(table).append('\n');
         for (int i = 0; i < rows.size(); i++) {
@@ -302,7 +320,7 @@ public final class StudyTable {
         md.append("| claim | ours (test fg IoU) | verdict |\n|---|---|---|\n");
         findings.claims().forEach(c -> md.append(c).append('\n'));
         md.append('\n');
-        md.append(findings.spatialBeatsPooled()
+        md.append(!findings.hasSpatialComparison() ? "" : findings.spatialBeatsPooled()
                 ? "**Spatial cross-attention (`xattn`) beats `concat`, `outer` and `xattn-pooled` on foreground IoU"
                         + " with the same decoder, loss, data and budget.**\n\n"
                 : "**Spatial cross-attention (`xattn`) does NOT beat all of `concat`, `outer` and `xattn-pooled` on"
@@ -335,7 +353,7 @@ public final class StudyTable {
     }
 
     private static String miouDiscussion(List<Row> rows, Map<String, IouCounts> references, Findings findings) {
-        IouCounts empty = references.values().iterator().next();
+        IouCounts empty = references.get("empty");
         double meanGap = rows.stream().mapToDouble(r -> r.test().miou() - r.test().fgIou()).average().orElse(0);
         Predicate<Row> pooled = r -> r.variant().fusion() != Fusion.XATTN;
         double bestPooledMiou = rows.stream().filter(pooled).mapToDouble(r -> r.test().miou()).max().orElse(0);
