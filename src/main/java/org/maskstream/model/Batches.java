@@ -1,0 +1,76 @@
+package org.maskstream.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+
+import java.awt.image.BufferedImage;
+import java.util.Arrays;
+import java.util.List;
+
+import org.maskstream.data.Mask;
+
+/** Host values to the NDArrays a {@link MaskNet} reads, one batch at a time. */
+public final class Batches {
+    private Batches() {
+    }
+
+    /** Runs the encoders' host side on one example; {@code mask} may be {@code null}. */
+    public static PreparedExample prepare(MaskNet net, BufferedImage image, String instruction, Mask mask) {
+        float[] target = null;
+        if (mask != null) {
+            int s = net.config().inputSize();
+            boolean[] px = mask.resize(s, s).pixels();
+            target = new float[px.length];
+            for (int i = 0; i < px.length; i++) {
+                target[i] = px[i] ? 1f : 0f;
+            }
+        }
+        return new PreparedExample(net.imageEncoder().prepare(image), net.textEncoder().prepare(instruction), target);
+    }
+
+    /** {@code NDList(image [B, ...], text [B, ...], textMask [B, T])} in {@code manager}. */
+    public static NDList inputs(NDManager manager, MaskNet net, List<PreparedExample> batch) {
+        int b = batch.size();
+        Shape image = net.imageEncoder().inputShape();
+        Shape text = net.textEncoder().inputShape();
+        int t = (int) text.get(0);
+        float[] images = new float[(int) (b * image.size())];
+        float[] texts = new float[(int) (b * text.size())];
+        float[] masks = new float[b * t];
+        for (int i = 0; i < b; i++) {
+            PreparedExample e = batch.get(i);
+            System.arraycopy(e.image(), 0, images, (int) (i * image.size()), (int) image.size());
+            System.arraycopy(e.text().features(), 0, texts, (int) (i * text.size()), (int) text.size());
+            System.arraycopy(e.text().mask(), 0, masks, i * t, t);
+        }
+        return new NDList(
+                manager.create(images, new Shape(b).addAll(image)),
+                manager.create(texts, new Shape(b).addAll(text)),
+                manager.create(masks, new Shape(b, t)));
+    }
+
+    /** {@code NDList(mask [B, 1, S, S])}; every example must be labeled. */
+    public static NDList labels(NDManager manager, int size, List<PreparedExample> batch) {
+        int plane = size * size;
+        float[] all = new float[batch.size() * plane];
+        for (int i = 0; i < batch.size(); i++) {
+            System.arraycopy(batch.get(i).mask(), 0, all, i * plane, plane);
+        }
+        return new NDList(manager.create(all, new Shape(batch.size(), 1, size, size)));
+    }
+
+    /** Probabilities per example from logits {@code [B, 1, S, S]}, row-major. */
+    public static List<float[]> probabilities(NDArray logits) {
+        int b = (int) logits.getShape().get(0);
+        float[] all = Activation.sigmoid(logits).toFloatArray();
+        int plane = all.length / b;
+        float[][] out = new float[b][];
+        for (int i = 0; i < b; i++) {
+            out[i] = Arrays.copyOfRange(all, i * plane, (i + 1) * plane);
+        }
+        return List.of(out);
+    }
+}

@@ -1,0 +1,127 @@
+package org.maskstream.model;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The whole edit-mask network, assembled from parts chosen by a {@link ModelConfig}: image encoder, text encoder,
+ * fusion, decoder.
+ *
+ * <p>Input {@code NDList(image [B, imageInputShape...], text [B, textInputShape...], textMask [B, T])}, output
+ * {@code NDList(logits [B, 1, S, S])}. Host-side preparation of those inputs is {@link #imageEncoder()}'s and
+ * {@link #textEncoder()}'s {@code prepare}.
+ */
+public final class MaskNet extends AbstractBlock {
+    private final ModelConfig config;
+    private final ImageEncoder imageEncoder;
+    private final TextEncoder textEncoder;
+    private final Block image;
+    private final Block text;
+    private final Block fusion;
+    private final Block decoder;
+
+    private MaskNet(ModelConfig config, ImageEncoder imageEncoder, TextEncoder textEncoder) {
+        this.config = config;
+        this.imageEncoder = imageEncoder;
+        this.textEncoder = textEncoder;
+        int d = config.dim();
+        int g = config.gridSize();
+        image = addChildBlock("image", imageEncoder.block());
+        text = addChildBlock("text", textEncoder.block());
+        fusion = addChildBlock("fusion", switch (config.fusion()) {
+            case CONCAT -> new ConcatFusion(d);
+            case OUTER -> new OuterProductFusion(d);
+            case XATTN_POOLED -> new PooledCrossAttentionFusion(g, d, config.layers(), config.heads());
+            case XATTN -> new CrossAttentionFusion(g, d, config.layers(), config.heads());
+        });
+        int fusedSide = config.fusion() == Fusion.XATTN ? g : 1;
+        decoder = addChildBlock("decoder", new MaskDecoder(d, fusedSide, config.inputSize()));
+    }
+
+    /** Builds the network a config describes; {@link IllegalArgumentException} when it cannot exist. */
+    public static MaskNet build(ModelConfig config) {
+        config.validate();
+        ImageEncoder imageEncoder = switch (config.imageEncoder()) {
+            case ModelConfig.SCRATCH -> new ScratchImageEncoder(config.inputSize(), config.dim());
+            default -> throw new IllegalArgumentException("image encoder '" + config.imageEncoder()
+                    + "' is not available in this build: use 'scratch'");
+        };
+        TextEncoder textEncoder = switch (config.textEncoder()) {
+            case ModelConfig.SCRATCH -> new ScratchTextEncoder(new Vocabulary(config.vocabulary()),
+                    config.maxTokens(), config.dim(), config.textLayers(), config.heads());
+            default -> throw new IllegalArgumentException("text encoder '" + config.textEncoder()
+                    + "' is not available in this build: use 'scratch'");
+        };
+        if (config.decoder() == Decoder.UNET && imageEncoder.skipChannels().isEmpty()) {
+            throw new IllegalArgumentException("decoder 'unet' needs skip connections, but image encoder '"
+                    + imageEncoder.id() + "' is frozen and has none: use --decoder upconv");
+        }
+        return new MaskNet(config, imageEncoder, textEncoder);
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public ImageEncoder imageEncoder() {
+        return imageEncoder;
+    }
+
+    public TextEncoder textEncoder() {
+        return textEncoder;
+    }
+
+    /** Input shapes for a batch of {@code batch} examples, in {@link #forward} order. */
+    public Shape[] inputShapes(int batch) {
+        return new Shape[] {
+                new Shape(batch).addAll(imageEncoder.inputShape()),
+                new Shape(batch).addAll(textEncoder.inputShape()),
+                new Shape(batch, textEncoder.inputShape().get(0))};
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
+                                     PairList<String, Object> params) {
+        NDList encoded = image.forward(ps, new NDList(inputs.get(0)), training); // grid, skips...
+        NDList words = text.forward(ps, new NDList(inputs.get(1), inputs.get(2)), training); // tokens, mask
+        NDList fused = fusion.forward(ps, new NDList(encoded.get(0), words.get(0), words.get(1)), training);
+        return decoder.forward(ps, new NDList(decoderInputs(fused.head(), encoded)), training);
+    }
+
+    /** The fused features, then the encoder's skips when the decoder is a U-Net. */
+    private <T> List<T> decoderInputs(T fused, List<T> encoded) {
+        List<T> in = new ArrayList<>();
+        in.add(fused);
+        if (config.decoder() == Decoder.UNET) {
+            in.addAll(encoded.subList(1, encoded.size()));
+        }
+        return in;
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        image.initialize(manager, dataType, inputShapes[0]);
+        Shape[] encoded = image.getOutputShapes(new Shape[] {inputShapes[0]});
+        text.initialize(manager, dataType, inputShapes[1], inputShapes[2]);
+        Shape[] words = text.getOutputShapes(new Shape[] {inputShapes[1], inputShapes[2]});
+        Shape[] fusionIn = {encoded[0], words[0], words[1]};
+        fusion.initialize(manager, dataType, fusionIn);
+        Shape fused = fusion.getOutputShapes(fusionIn)[0];
+        decoder.initialize(manager, dataType, decoderInputs(fused, Arrays.asList(encoded)).toArray(new Shape[0]));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(inputShapes[0].get(0), 1, config.inputSize(), config.inputSize())};
+    }
+}

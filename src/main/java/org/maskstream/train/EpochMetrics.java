@@ -1,0 +1,16 @@
+package org.maskstream.train;
+
+/**
+ * One line of {@code metrics.jsonl}: what an epoch measured.
+ *
+ * @param trainLoss     mean training loss over the epoch's steps
+ * @param trainFgIou    mean foreground IoU of the training batches (in training mode, at the input size)
+ * @param valLoss       mean validation loss; {@code null} without validation data
+ * @param valFgIou      validation foreground IoU at the input size ({@code null} without validation data); the
+ *                      other {@code val*} fields are the matching {@link org.maskstream.model.IouCounts} figures
+ * @param samplesPerSec training throughput
+ */
+public record EpochMetrics(int epoch, int steps, double trainLoss, double trainFgIou, Double valLoss, Double valFgIou,
+                           Double valPixelIou, Double valMiou, Double valDice, double learningRate,
+                           double samplesPerSec, double seconds) {
+}

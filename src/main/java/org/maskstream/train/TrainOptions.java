@@ -1,0 +1,140 @@
+package org.maskstream.train;
+
+import org.maskstream.model.Decoder;
+import org.maskstream.model.Fusion;
+import org.maskstream.model.LossKind;
+import org.maskstream.model.ModelConfig;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Everything {@link Trainer#train} needs besides the data; the fields mirror the {@code train} command's flags.
+ * Defaults (from {@link #builder()}) are the ones that meet the project's bar: 2,000 synthetic 64 px scenes train
+ * to foreground IoU 0.8 in under 15 minutes on 2 cores.
+ *
+ * @param fusion        fusion method ({@code --fusion})
+ * @param decoder       decoder ({@code --decoder})
+ * @param loss          loss ({@code --loss})
+ * @param epochs        passes over the training set
+ * @param batchSize     examples per step
+ * @param inputSize     side of the square the network reads and predicts, pixels
+ * @param seed          seeds DJL's RNG (initialization), shuffling and augmentation
+ * @param learningRate  Adam's peak learning rate, reached after the warm-up and decayed by a cosine to 5%
+ * @param warmupSteps   linear warm-up steps from 0 to the peak
+ * @param clipGradient  element-wise gradient clipping bound
+ * @param dim           feature width d
+ * @param layers        fusion blocks
+ * @param textLayers    text encoder transformer layers
+ * @param heads         attention heads
+ * @param maxTokens     instruction length in words
+ * @param flip          random horizontal flips, swapping "left" and "right" in the instruction
+ * @param initFrom      fine-tune from this saved model (its architecture and vocabulary win over the fields
+ *                      above); {@code null} to start from random parameters
+ * @param timeLimit     stop after the step that passes this much training time (the epoch is still evaluated and
+ *                      saved); {@code null} for no limit
+ * @param checkpoints   save a checkpoint folder per epoch under {@code checkpoints/}
+ * @param progress      draw a progress bar on standard error
+ */
+public record TrainOptions(Fusion fusion, Decoder decoder, LossKind loss, int epochs, int batchSize, int inputSize,
+                           long seed, float learningRate, int warmupSteps, float clipGradient, int dim, int layers,
+                           int textLayers, int heads, int maxTokens, boolean flip, Path initFrom, Duration timeLimit,
+                           boolean checkpoints, boolean progress) {
+
+    public TrainOptions {
+        if (epochs < 1 || batchSize < 1) {
+            throw new IllegalArgumentException("epochs and batch size must be at least 1, got " + epochs + " and "
+                    + batchSize);
+        }
+        if (!(learningRate > 0) || !(clipGradient > 0) || warmupSteps < 0) {
+            throw new IllegalArgumentException("learning rate and gradient clip must be positive and warm-up steps"
+                    + " not negative");
+        }
+    }
+
+    /** The options as JSON-friendly values (paths and durations as strings), for {@code metrics.json}. */
+    public Map<String, Object> describe() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("fusion", fusion.id());
+        out.put("decoder", decoder.id());
+        out.put("loss", loss.id());
+        out.put("epochs", epochs);
+        out.put("batch", batchSize);
+        out.put("size", inputSize);
+        out.put("seed", seed);
+        out.put("lr", learningRate);
+        out.put("warmup_steps", warmupSteps);
+        out.put("clip", clipGradient);
+        out.put("dim", dim);
+        out.put("layers", layers);
+        out.put("text_layers", textLayers);
+        out.put("heads", heads);
+        out.put("max_tokens", maxTokens);
+        out.put("flip", flip);
+        out.put("init_from", initFrom == null ? null : initFrom.toString());
+        out.put("time_limit", timeLimit == null ? null : timeLimit.toString());
+        return out;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The architecture these options describe, with {@code vocabulary} for the scratch text encoder. */
+    public ModelConfig modelConfig(java.util.List<String> vocabulary) {
+        return ModelConfig.builder().fusion(fusion).decoder(decoder).dim(dim).layers(layers).textLayers(textLayers)
+                .heads(heads).inputSize(inputSize).maxTokens(maxTokens).vocabulary(vocabulary).build();
+    }
+
+    public static final class Builder {
+        private Fusion fusion = Fusion.XATTN;
+        private Decoder decoder = Decoder.UNET;
+        private LossKind loss = LossKind.BCE_DICE;
+        private int epochs = 20;
+        private int batchSize = 32;
+        private int inputSize = 64;
+        private long seed = 1;
+        private float learningRate = 1e-3f;
+        private int warmupSteps = 100;
+        private float clipGradient = 1f;
+        private int dim = 64;
+        private int layers = 2;
+        private int textLayers = 1;
+        private int heads = 4;
+        private int maxTokens = 16;
+        private boolean flip = true;
+        private Path initFrom;
+        private Duration timeLimit;
+        private boolean checkpoints = true;
+        private boolean progress = true;
+
+        public Builder fusion(Fusion v) { fusion = v; return this; }
+        public Builder decoder(Decoder v) { decoder = v; return this; }
+        public Builder loss(LossKind v) { loss = v; return this; }
+        public Builder epochs(int v) { epochs = v; return this; }
+        public Builder batchSize(int v) { batchSize = v; return this; }
+        public Builder inputSize(int v) { inputSize = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder learningRate(float v) { learningRate = v; return this; }
+        public Builder warmupSteps(int v) { warmupSteps = v; return this; }
+        public Builder clipGradient(float v) { clipGradient = v; return this; }
+        public Builder dim(int v) { dim = v; return this; }
+        public Builder layers(int v) { layers = v; return this; }
+        public Builder textLayers(int v) { textLayers = v; return this; }
+        public Builder heads(int v) { heads = v; return this; }
+        public Builder maxTokens(int v) { maxTokens = v; return this; }
+        public Builder flip(boolean v) { flip = v; return this; }
+        public Builder initFrom(Path v) { initFrom = v; return this; }
+        public Builder timeLimit(Duration v) { timeLimit = v; return this; }
+        public Builder checkpoints(boolean v) { checkpoints = v; return this; }
+        public Builder progress(boolean v) { progress = v; return this; }
+
+        public TrainOptions build() {
+            return new TrainOptions(fusion, decoder, loss, epochs, batchSize, inputSize, seed, learningRate,
+                    warmupSteps, clipGradient, dim, layers, textLayers, heads, maxTokens, flip, initFrom, timeLimit,
+                    checkpoints, progress);
+        }
+    }
+}

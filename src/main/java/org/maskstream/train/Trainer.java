@@ -1,0 +1,391 @@
+package org.maskstream.train;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import org.maskstream.data.Example;
+import org.maskstream.model.Batches;
+import org.maskstream.model.IouCounts;
+import org.maskstream.model.MaskLoss;
+import org.maskstream.model.MaskNet;
+import org.maskstream.model.ModelConfig;
+import org.maskstream.model.PreparedExample;
+import org.maskstream.model.SavedModel;
+import org.maskstream.model.Vocabulary;
+import org.maskstream.util.Json;
+import org.maskstream.util.LinePlot;
+import org.maskstream.util.ProgressBar;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.IntStream;
+
+/**
+ * Trains a {@link MaskNet} on labeled examples and saves it in the {@link SavedModel} form.
+ *
+ * <p>Adam with a linear warm-up then a cosine decay to 5% of the peak learning rate, element-wise gradient
+ * clipping, a stop with a clear message when the loss is not finite. Per epoch: {@code metrics.jsonl} gets a line,
+ * {@code curves.png} is redrawn, a checkpoint goes to {@code checkpoints/epoch-NNN/}, and the model with the best
+ * validation foreground IoU so far is saved in the output folder itself (the last epoch's when there is no
+ * validation data). Deterministic on the CPU for a given seed: the seed drives DJL's initialization, the shuffling
+ * and the flips.
+ */
+public final class Trainer {
+    public static final String METRICS_LINES = "metrics.jsonl";
+    public static final String CURVES = "curves.png";
+    public static final String CHECKPOINTS = "checkpoints";
+    private static final float FINAL_LR_FRACTION = 0.05f;
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+    private Trainer() {
+    }
+
+    /**
+     * @param train  labeled training examples, any image size
+     * @param val    labeled validation examples (may be empty)
+     * @param outDir the model folder to write (created; its previous model files are replaced)
+     * @throws TrainingDivergedException when the loss stops being finite
+     */
+    public static TrainResult train(List<Example> train, List<Example> val, TrainOptions opts, Path outDir) {
+        requireLabeled(train, "training");
+        requireLabeled(val, "validation");
+        if (train.isEmpty()) {
+            throw new IllegalArgumentException("no training examples: give at least one labeled example");
+        }
+        long start = System.nanoTime();
+        Engine.getInstance().setRandomSeed((int) opts.seed());
+        Random random = new Random(opts.seed());
+        Device device = Engine.getInstance().getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+        List<Example> mirrored = opts.flip() ? train.stream().map(HorizontalFlip::apply).toList() : List.of();
+        try (Model model = Model.newInstance("maskstream", device)) {
+            MaskNet net = network(opts, train, mirrored, model.getNDManager());
+            model.setBlock(net);
+            LOG.info("training {} / {} / {} (d={}, {} layers) on {} examples ({} validation) on {}",
+                    net.config().fusion().id(), net.config().decoder().id(), opts.loss().id(), net.config().dim(),
+                    net.config().layers(), train.size(), val.size(), device);
+            List<PreparedExample> trainSet = prepare(net, train);
+            List<PreparedExample> mirroredSet = prepare(net, mirrored);
+            List<PreparedExample> valSet = prepare(net, val);
+            Files.createDirectories(outDir);
+            Files.deleteIfExists(outDir.resolve(METRICS_LINES));
+            return new Run(net, model, opts, outDir, random, start).fit(trainSet, mirroredSet, valSet);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to " + outDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireLabeled(List<Example> examples, String what) {
+        for (Example e : examples) {
+            if (!e.labeled()) {
+                throw new IllegalArgumentException(what + " example " + e.id() + " has no mask: training needs"
+                        + " labeled examples");
+            }
+        }
+    }
+
+    /** A fresh network with a vocabulary from the (mirrored too) instructions, or the {@code initFrom} one. */
+    private static MaskNet network(TrainOptions opts, List<Example> train, List<Example> mirrored,
+                                   NDManager manager) {
+        if (opts.initFrom() != null) {
+            LOG.info("fine-tuning from {} (its architecture and vocabulary are kept)", opts.initFrom());
+            return SavedModel.loadNet(opts.initFrom(), manager);
+        }
+        List<String> instructions = new ArrayList<>();
+        train.forEach(e -> instructions.add(e.instruction()));
+        mirrored.forEach(e -> instructions.add(e.instruction()));
+        ModelConfig config = opts.modelConfig(Vocabulary.build(instructions).words());
+        return MaskNet.build(config);
+    }
+
+    private static List<PreparedExample> prepare(MaskNet net, List<Example> examples) {
+        // Parallel: a frozen encoder's prepare is the expensive part; each result is independent.
+        return examples.parallelStream().map(e -> Batches.prepare(net, e.image(), e.instruction(), e.mask()))
+                .toList();
+    }
+
+    /**
+     * The learning rate at {@code step} (from 0): linear from 0 to {@code peak} over {@code warmup} steps, then a
+     * cosine from {@code peak} to 5% of it at {@code total}.
+     */
+    static float learningRate(float peak, int warmup, int total, int step) {
+        if (step < warmup) {
+            return peak * (step + 1) / warmup;
+        }
+        double progress = Math.min(1.0, (step - warmup) / (double) Math.max(1, total - warmup));
+        double floor = peak * FINAL_LR_FRACTION;
+        return (float) (floor + (peak - floor) * 0.5 * (1 + Math.cos(Math.PI * progress)));
+    }
+
+    /** Pixel counts of thresholded logits against the batch's targets, one {@link IouCounts} per example. */
+    static IouCounts countLogits(float[] logits, List<PreparedExample> batch, float threshold) {
+        double cut = Math.log(threshold / (1.0 - threshold)); // sigmoid(x) >= t  <=>  x >= logit(t)
+        int plane = logits.length / batch.size();
+        IouCounts counts = IouCounts.EMPTY;
+        for (int b = 0; b < batch.size(); b++) {
+            float[] truth = batch.get(b).mask();
+            long tp = 0;
+            long fp = 0;
+            long fn = 0;
+            for (int i = 0; i < plane; i++) {
+                boolean p = logits[b * plane + i] >= cut;
+                boolean t = truth[i] > 0.5f;
+                if (p && t) {
+                    tp++;
+                } else if (p) {
+                    fp++;
+                } else if (t) {
+                    fn++;
+                }
+            }
+            counts = counts.merge(IouCounts.ofCounts(tp, fp, fn, plane - tp - fp - fn));
+        }
+        return counts;
+    }
+
+    /** The state of one training run. */
+    private static final class Run {
+        private final MaskNet net;
+        private final Model model;
+        private final TrainOptions opts;
+        private final Path outDir;
+        private final Random random;
+        private final long start;
+        private final MaskLoss loss;
+        private final List<EpochMetrics> history = new ArrayList<>();
+        private int step;
+        private int warmup;
+        private int total;
+
+        Run(MaskNet net, Model model, TrainOptions opts, Path outDir, Random random, long start) {
+            this.net = net;
+            this.model = model;
+            this.opts = opts;
+            this.outDir = outDir;
+            this.random = random;
+            this.start = start;
+            this.loss = new MaskLoss(opts.loss());
+        }
+
+        TrainResult fit(List<PreparedExample> trainSet, List<PreparedExample> mirroredSet,
+                        List<PreparedExample> valSet) {
+            int batch = opts.batchSize();
+            int stepsPerEpoch = (trainSet.size() + batch - 1) / batch;
+            total = stepsPerEpoch * opts.epochs();
+            warmup = Math.min(opts.warmupSteps(), total / 4);
+            Tracker schedule = s -> learningRate(opts.learningRate(), warmup, total, s);
+            Optimizer adam = Optimizer.adam().optLearningRateTracker(schedule).optClipGrad(opts.clipGradient())
+                    .build();
+            DefaultTrainingConfig config = new DefaultTrainingConfig(loss).optOptimizer(adam)
+                    .optDevices(new Device[] {model.getNDManager().getDevice()});
+            int bestEpoch = 0;
+            double bestIou = Double.NEGATIVE_INFINITY;
+            boolean stoppedEarly = false;
+            try (ai.djl.training.Trainer trainer = model.newTrainer(config);
+                 ProgressBar bar = opts.progress() ? new ProgressBar(System.err, "train", total) : null) {
+                trainer.initialize(net.inputShapes(batch));
+                EpochProgress progress = new EpochProgress();
+                if (bar != null) {
+                    bar.withExtra(progress::describe);
+                }
+                for (int epoch = 1; epoch <= opts.epochs() && !stoppedEarly; epoch++) {
+                    long epochStart = System.nanoTime();
+                    progress.begin(epoch);
+                    List<Integer> order = new ArrayList<>(IntStream.range(0, trainSet.size()).boxed().toList());
+                    Collections.shuffle(order, random);
+                    for (int from = 0; from < order.size(); from += batch) {
+                        List<PreparedExample> examples = new ArrayList<>();
+                        for (int i : order.subList(from, Math.min(order.size(), from + batch))) {
+                            boolean flip = !mirroredSet.isEmpty() && random.nextBoolean();
+                            examples.add(flip ? mirroredSet.get(i) : trainSet.get(i));
+                        }
+                        trainStep(trainer, examples, epoch, progress);
+                        if (bar != null) {
+                            bar.step(1);
+                        }
+                        if (opts.timeLimit() != null
+                                && System.nanoTime() - start > opts.timeLimit().toNanos()) {
+                            stoppedEarly = true;
+                            break;
+                        }
+                    }
+                    EpochMetrics metrics = finishEpoch(trainer, progress, valSet, epoch, epochStart);
+                    double score = metrics.valFgIou() != null ? metrics.valFgIou() : epoch;
+                    if (score > bestIou) {
+                        bestIou = score;
+                        bestEpoch = epoch;
+                        SavedModel.save(net, savedMetrics(metrics, trainSet.size(), valSet.size()), outDir);
+                    }
+                }
+            }
+            if (stoppedEarly) {
+                LOG.info("stopped after {} epochs: the time limit of {} was reached", history.size(),
+                        opts.timeLimit());
+            }
+            return new TrainResult(outDir, bestEpoch, List.copyOf(history), (System.nanoTime() - start) / 1e9,
+                    stoppedEarly);
+        }
+
+        private void trainStep(ai.djl.training.Trainer trainer, List<PreparedExample> examples, int epoch,
+                               EpochProgress progress) {
+            try (NDManager scope = trainer.getManager().newSubManager()) {
+                NDList inputs = Batches.inputs(scope, net, examples);
+                NDList labels = Batches.labels(scope, net.config().inputSize(), examples);
+                NDList predictions;
+                float value;
+                try (GradientCollector collector = trainer.newGradientCollector()) {
+                    predictions = trainer.forward(inputs);
+                    NDArray l = loss.evaluate(labels, predictions);
+                    value = l.getFloat();
+                    if (!Float.isFinite(value)) {
+                        throw new TrainingDivergedException(String.format(Locale.ROOT, "the training loss became %s"
+                                        + " at epoch %d, step %d (learning rate %.3g): training stopped; lower --lr"
+                                        + " (now %.3g) or --clip (now %.3g), or check the data for broken masks",
+                                value, epoch, step + 1, currentLearningRate(), opts.learningRate(),
+                                opts.clipGradient()));
+                    }
+                    collector.backward(l);
+                }
+                trainer.step();
+                step++;
+                progress.add(value, examples.size(), countLogits(predictions.head().toFloatArray(), examples,
+                        net.config().threshold()));
+            }
+        }
+
+        private EpochMetrics finishEpoch(ai.djl.training.Trainer trainer, EpochProgress progress,
+                                         List<PreparedExample> valSet, int epoch, long epochStart) {
+            Double valLoss = null;
+            IouCounts val = null;
+            if (!valSet.isEmpty()) {
+                double lossSum = 0;
+                val = IouCounts.EMPTY;
+                for (int from = 0; from < valSet.size(); from += opts.batchSize()) {
+                    List<PreparedExample> examples = valSet.subList(from,
+                            Math.min(valSet.size(), from + opts.batchSize()));
+                    try (NDManager scope = trainer.getManager().newSubManager()) {
+                        NDList predictions = trainer.evaluate(Batches.inputs(scope, net, examples));
+                        NDList labels = Batches.labels(scope, net.config().inputSize(), examples);
+                        lossSum += loss.evaluate(labels, predictions).getFloat() * examples.size();
+                        val = val.merge(countLogits(predictions.head().toFloatArray(), examples,
+                                net.config().threshold()));
+                    }
+                }
+                valLoss = lossSum / valSet.size();
+            }
+            double seconds = (System.nanoTime() - epochStart) / 1e9;
+            EpochMetrics m = new EpochMetrics(epoch, progress.steps, progress.meanLoss(), progress.counts.fgIou(),
+                    valLoss, val == null ? null : val.fgIou(), val == null ? null : val.pixelIou(),
+                    val == null ? null : val.miou(), val == null ? null : val.dice(),
+                    currentLearningRate(),
+                    progress.samples / Math.max(1e-9, seconds), seconds);
+            history.add(m);
+            LOG.info("epoch {}: {}", epoch, m);
+            try {
+                Files.writeString(outDir.resolve(METRICS_LINES), Json.LINES.writeValueAsString(m) + "\n",
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + outDir.resolve(METRICS_LINES), e);
+            }
+            plotCurves();
+            if (opts.checkpoints()) {
+                SavedModel.save(net, savedMetrics(m, -1, valSet.size()),
+                        outDir.resolve(CHECKPOINTS).resolve(String.format(Locale.ROOT, "epoch-%03d", epoch)));
+            }
+            return m;
+        }
+
+        private float currentLearningRate() {
+            return learningRate(opts.learningRate(), warmup, total, step);
+        }
+
+        private Map<String, Object> savedMetrics(EpochMetrics m, int trainExamples, int valExamples) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("epoch", m.epoch());
+            out.put("train_loss", m.trainLoss());
+            out.put("train_fg_iou", m.trainFgIou());
+            out.put("val_loss", m.valLoss());
+            out.put("val_fg_iou", m.valFgIou());
+            out.put("val_pixel_iou", m.valPixelIou());
+            out.put("val_miou", m.valMiou());
+            out.put("val_dice", m.valDice());
+            if (trainExamples >= 0) {
+                out.put("train_examples", trainExamples);
+            }
+            out.put("val_examples", valExamples);
+            out.put("options", opts.describe());
+            out.put("seconds_so_far", (System.nanoTime() - start) / 1e9);
+            return out;
+        }
+
+        private void plotCurves() {
+            double[] x = history.stream().mapToDouble(EpochMetrics::epoch).toArray();
+            LinePlot lossPlot = new LinePlot("loss (" + opts.loss().id() + ")", "epoch", "loss")
+                    .series("train", x, history.stream().mapToDouble(EpochMetrics::trainLoss).toArray())
+                    .series("val", x, history.stream().mapToDouble(m -> orNaN(m.valLoss())).toArray());
+            LinePlot iouPlot = new LinePlot("foreground IoU", "epoch", "IoU")
+                    .series("train", x, history.stream().mapToDouble(EpochMetrics::trainFgIou).toArray())
+                    .series("val", x, history.stream().mapToDouble(m -> orNaN(m.valFgIou())).toArray());
+            LinePlot.writeStacked(outDir.resolve(CURVES), 640, 320, lossPlot, iouPlot);
+        }
+
+        private static double orNaN(Double v) {
+            return v == null ? Double.NaN : v;
+        }
+    }
+
+    /** Running figures of the current epoch, shown on the progress bar. */
+    private static final class EpochProgress {
+        private final long created = System.nanoTime();
+        private int epoch;
+        private int steps;
+        private double lossSum;
+        private long samples;
+        private long epochStart;
+        private IouCounts counts = IouCounts.EMPTY;
+
+        void begin(int epoch) {
+            this.epoch = epoch;
+            steps = 0;
+            lossSum = 0;
+            samples = 0;
+            counts = IouCounts.EMPTY;
+            epochStart = System.nanoTime();
+        }
+
+        void add(float loss, int n, IouCounts batch) {
+            steps++;
+            lossSum += loss;
+            samples += n;
+            counts = counts.merge(batch);
+        }
+
+        double meanLoss() {
+            return steps == 0 ? Double.NaN : lossSum / steps;
+        }
+
+        String describe() {
+            double secs = Math.max(1e-9, (System.nanoTime() - Math.max(epochStart, created)) / 1e9);
+            return String.format(Locale.ROOT, "epoch %d loss %.4f iou %.3f %.0f samples/s", epoch, meanLoss(),
+                    counts.fgIou(), samples / secs);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package org.maskstream.train;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.maskstream.data.Example;
+import org.maskstream.model.Fusion;
+import org.maskstream.model.IouCounts;
+import org.maskstream.model.MaskModel;
+import org.maskstream.model.SavedModel;
+import org.maskstream.model.TinyScenes;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TrainerTest {
+    @TempDir
+    Path dir;
+
+    private static TrainOptions.Builder tiny() {
+        return TrainOptions.builder().inputSize(32).dim(16).layers(1).heads(2).maxTokens(8).batchSize(8)
+                .warmupSteps(5).learningRate(1e-2f).flip(false).checkpoints(false).progress(false);
+    }
+
+    @Test
+    void aTinyModelOverfitsATinyBatch() {
+        List<Example> batch = TinyScenes.generate(8, 32, 1);
+        TrainResult result = Trainer.train(batch, List.of(), tiny().epochs(40).build(), dir);
+        List<EpochMetrics> h = result.history();
+        assertTrue(h.get(39).trainLoss() < h.get(0).trainLoss() / 3,
+                "loss " + h.get(0).trainLoss() + " -> " + h.get(39).trainLoss());
+        try (MaskModel model = SavedModel.load(dir)) {
+            IouCounts counts = Evaluator.evaluate(model, batch);
+            assertEquals(8, counts.n());
+            assertTrue(counts.fgIou() > 0.8, "foreground IoU after overfitting: " + counts.fgIou());
+        }
+    }
+
+    @Test
+    void theSameSeedGivesTheSameMetricsAndParameters() throws IOException {
+        List<Example> train = TinyScenes.generate(16, 32, 2);
+        List<Example> val = TinyScenes.generate(4, 32, 3);
+        TrainOptions opts = tiny().epochs(2).flip(true).checkpoints(true).seed(42).build();
+        TrainResult a = Trainer.train(train, val, opts, dir.resolve("a"));
+        TrainResult b = Trainer.train(train, val, opts, dir.resolve("b"));
+        assertEquals(a.history().stream().map(m -> List.of(m.trainLoss(), m.valLoss(), m.valFgIou())).toList(),
+                b.history().stream().map(m -> List.of(m.trainLoss(), m.valLoss(), m.valFgIou())).toList());
+        assertEquals(SavedModel.sha256(dir.resolve("a")), SavedModel.sha256(dir.resolve("b")));
+        for (String file : List.of(Trainer.METRICS_LINES, Trainer.CURVES, SavedModel.METRICS,
+                Trainer.CHECKPOINTS + "/epoch-001/" + SavedModel.PARAMETERS,
+                Trainer.CHECKPOINTS + "/epoch-002/" + SavedModel.HASH)) {
+            assertTrue(Files.isRegularFile(dir.resolve("a").resolve(file)), file + " was not written");
+        }
+        assertEquals(2, Files.readAllLines(dir.resolve("a").resolve(Trainer.METRICS_LINES)).size());
+        TrainResult other = Trainer.train(train, val, tiny().epochs(1).flip(true).seed(43).build(),
+                dir.resolve("c"));
+        assertFalse(a.history().get(0).trainLoss() == other.history().get(0).trainLoss(),
+                "a different seed should start differently");
+    }
+
+    @Test
+    void fineTuningStartsFromTheSavedParametersAndKeepsTheArchitecture() {
+        List<Example> train = TinyScenes.generate(8, 32, 4);
+        TrainResult base = Trainer.train(train, List.of(), tiny().fusion(Fusion.CONCAT).epochs(20).build(),
+                dir.resolve("base"));
+        // the default fusion is xattn: the saved model's architecture must win over the options
+        TrainResult tuned = Trainer.train(train, List.of(), tiny().initFrom(dir.resolve("base")).epochs(1)
+                .learningRate(1e-4f).build(), dir.resolve("tuned"));
+        assertEquals(Fusion.CONCAT, SavedModel.config(dir.resolve("tuned")).fusion());
+        assertEquals(SavedModel.config(dir.resolve("base")).vocabulary(),
+                SavedModel.config(dir.resolve("tuned")).vocabulary());
+        // same seed, so a fresh start would repeat the base run's first loss; a warm start is far below it
+        assertTrue(tuned.history().get(0).trainLoss() < base.history().get(0).trainLoss() * 0.8,
+                "fine-tuned first epoch loss " + tuned.history().get(0).trainLoss() + " vs from scratch "
+                        + base.history().get(0).trainLoss());
+    }
+
+    @Test
+    void aDivergingRunStopsWithAClearMessage() {
+        List<Example> train = TinyScenes.generate(8, 32, 5);
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> Trainer.train(train, List.of(), tiny().learningRate(1e30f).clipGradient(1e30f).warmupSteps(0)
+                        .epochs(20).build(), dir));
+        assertTrue(e.getMessage().contains("lower --lr"), e.getMessage());
+    }
+
+    @Test
+    void theTimeLimitStopsTrainingButStillSavesAModel() {
+        List<Example> train = TinyScenes.generate(8, 32, 6);
+        TrainResult r = Trainer.train(train, List.of(), tiny().batchSize(2).epochs(1000)
+                .timeLimit(java.time.Duration.ofMillis(1)).build(), dir);
+        assertTrue(r.stoppedEarly());
+        assertEquals(1, r.history().size());
+        assertEquals(1, r.history().get(0).steps());
+        assertTrue(Files.isRegularFile(dir.resolve(SavedModel.PARAMETERS)));
+    }
+
+    @Test
+    void theScheduleWarmsUpLinearlyThenDecaysToFivePercent() {
+        assertEquals(0.25f, Trainer.learningRate(1f, 4, 100, 0), 1e-6);
+        assertEquals(1f, Trainer.learningRate(1f, 4, 100, 3), 1e-6);
+        assertEquals(1f, Trainer.learningRate(1f, 4, 100, 4), 1e-6);
+        assertEquals(0.525f, Trainer.learningRate(1f, 4, 100, 52), 1e-6);
+        assertEquals(0.05f, Trainer.learningRate(1f, 4, 100, 100), 1e-6);
+    }
+}
