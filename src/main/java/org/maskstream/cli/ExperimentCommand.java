@@ -152,6 +152,9 @@ public final class ExperimentCommand implements Runnable {
         @Option(names = "--seed", description = "Override the seed of data and training (default: 1).")
         Long seed;
 
+        @Option(names = "--lr", description = "Override Adam's peak learning rate.")
+        Float lr;
+
         @Option(names = "--out", defaultValue = "docs/results",
                 description = "Folder for the results files (default: ${DEFAULT-VALUE}).")
         Path out;
@@ -166,8 +169,11 @@ public final class ExperimentCommand implements Runnable {
                 throw new UserError("--train and --epochs must be at least 1");
             }
             Budget b = quick ? quickBudget : full;
+            if (lr != null && !(lr > 0)) {
+                throw new UserError("--lr must be positive");
+            }
             return b.withTrain(train != null ? train : b.train()).withEpochs(epochs != null ? epochs : b.epochs())
-                    .withSeed(seed != null ? seed : b.seed());
+                    .withSeed(seed != null ? seed : b.seed()).withLr(lr != null ? lr : b.lr());
         }
 
         String baseName(String experiment) {
@@ -188,6 +194,9 @@ public final class ExperimentCommand implements Runnable {
             }
             if (seed != null) {
                 sb.append(" --seed ").append(seed);
+            }
+            if (lr != null) {
+                sb.append(" --lr ").append(lr);
             }
             return sb.toString();
         }

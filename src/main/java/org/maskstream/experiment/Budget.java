@@ -15,30 +15,35 @@ import java.util.Locale;
  * @param batch  examples per step
  * @param dim    feature width d
  * @param seed   seeds the data (train {@code seed}, validation {@code seed + 1}, test {@code seed + 2}) and training
+ * @param lr     Adam's peak learning rate
  */
-public record Budget(int size, int train, int val, int test, int epochs, int batch, int dim, long seed) {
+public record Budget(int size, int train, int val, int test, int epochs, int batch, int dim, long seed, float lr) {
     public Budget {
-        if (size < 16 || train < 1 || val < 0 || test < 1 || epochs < 1 || batch < 1 || dim < 8) {
+        if (size < 16 || train < 1 || val < 0 || test < 1 || epochs < 1 || batch < 1 || dim < 8 || !(lr > 0)) {
             throw new IllegalArgumentException("budget out of range: " + this);
         }
     }
 
     public Budget withTrain(int v) {
-        return new Budget(size, v, val, test, epochs, batch, dim, seed);
+        return new Budget(size, v, val, test, epochs, batch, dim, seed, lr);
     }
 
     public Budget withEpochs(int v) {
-        return new Budget(size, train, val, test, v, batch, dim, seed);
+        return new Budget(size, train, val, test, v, batch, dim, seed, lr);
     }
 
     public Budget withSeed(long v) {
-        return new Budget(size, train, val, test, epochs, batch, dim, v);
+        return new Budget(size, train, val, test, epochs, batch, dim, v, lr);
+    }
+
+    public Budget withLr(float v) {
+        return new Budget(size, train, val, test, epochs, batch, dim, seed, v);
     }
 
     /** The shared training options: fusion, decoder, loss and encoders stay at the {@code train} defaults. */
     public TrainOptions.Builder trainOptions() {
         return TrainOptions.builder().epochs(epochs).batchSize(batch).inputSize(size).seed(seed).dim(dim)
-                .checkpoints(false).progress(true);
+                .learningRate(lr).checkpoints(false).progress(true);
     }
 
     /** The data this budget describes. */
@@ -49,6 +54,7 @@ public record Budget(int size, int train, int val, int test, int epochs, int bat
     /** One sentence for the results files. */
     public String describe() {
         return String.format(Locale.ROOT, "%d x %d px, %d training / %d validation / %d test scenes, %d epochs,"
-                + " batch %d, d = %d, seed %d", size, size, train, val, test, epochs, batch, dim, seed);
+                + " batch %d, d = %d, learning rate %s, seed %d", size, size, train, val, test, epochs, batch, dim, lr,
+                seed);
     }
 }

@@ -30,13 +30,13 @@ public final class ParaphraseExperiment {
     private ParaphraseExperiment() {
     }
 
-    /** Fits in about 20 minutes on 2 cores. */
+    /** Two models of the study table's size. */
     public static Budget fullBudget() {
-        return new Budget(32, 2000, 200, 500, 8, 32, 32, 1);
+        return new Budget(64, 1000, 100, 300, 5, 32, 32, 1, 2e-3f);
     }
 
     public static Budget quickBudget() {
-        return new Budget(32, 96, 32, 64, 1, 16, 16, 1);
+        return new Budget(32, 96, 32, 64, 1, 16, 16, 1, 1e-3f);
     }
 
     /**

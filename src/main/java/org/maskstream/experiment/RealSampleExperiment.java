@@ -42,11 +42,11 @@ public final class RealSampleExperiment {
 
     /** Synthetic pre-training budget of each model. */
     public static Budget fullBudget() {
-        return new Budget(64, 1000, 100, 100, 4, 32, 32, 1);
+        return new Budget(64, 1000, 100, 100, 4, 32, 32, 1, 1e-3f);
     }
 
     public static Budget quickBudget() {
-        return new Budget(32, 64, 16, 16, 1, 16, 16, 1);
+        return new Budget(32, 64, 16, 16, 1, 16, 16, 1, 1e-3f);
     }
 
     /** A model trained on synthetic scenes: its name and encoders. */
