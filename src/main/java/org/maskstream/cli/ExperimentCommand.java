@@ -5,6 +5,7 @@ import org.maskstream.data.DatasetException;
 import org.maskstream.data.DatasetReader;
 import org.maskstream.experiment.Budget;
 import org.maskstream.experiment.RealSampleExperiment;
+import org.maskstream.experiment.Machine;
 import org.maskstream.experiment.ParaphraseExperiment;
 import org.maskstream.experiment.StudyTable;
 import org.maskstream.experiment.WorkDir;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /** The experiments whose results live in {@code docs/results/}: each writes its Markdown and JSON (and plots) there. */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
@@ -63,11 +65,8 @@ public final class ExperimentCommand implements Runnable {
             }
             String command = options.commandLine("study-table") + (rows == null ? "" : " --rows "
                     + String.join(",", rows));
-            try (WorkDir work = WorkDir.of(options.keepModels, "maskstream-study")) {
-                StudyTable.run(budget, variants, options.out, base, work.path(), command, System.err);
-            }
-            System.out.printf(Locale.ROOT, "wrote %s.md, %s.json and %s-curves.png to %s%n", base, base, base,
-                    options.out.toAbsolutePath());
+            options.run(work -> StudyTable.run(budget, variants, options.out, base, work, command, System.err),
+                    base + ".md, " + base + ".json and " + base + "-curves.png");
         }
     }
 
@@ -85,12 +84,9 @@ public final class ExperimentCommand implements Runnable {
         public void run() {
             Budget budget = options.budget(ParaphraseExperiment.fullBudget(), ParaphraseExperiment.quickBudget());
             String base = options.baseName(ParaphraseExperiment.NAME);
-            try (WorkDir work = WorkDir.of(options.keepModels, "maskstream-paraphrase")) {
-                ParaphraseExperiment.run(budget, options.out, base, work.path(), options.commandLine("paraphrase"),
-                        System.err);
-            }
-            System.out.printf(Locale.ROOT, "wrote %s.md and %s.json to %s%n", base, base,
-                    options.out.toAbsolutePath());
+            String command = options.commandLine("paraphrase");
+            options.run(work -> ParaphraseExperiment.run(budget, options.out, base, work, command, System.err),
+                    base + ".md and " + base + ".json");
         }
     }
 
@@ -128,12 +124,8 @@ public final class ExperimentCommand implements Runnable {
             String base = options.baseName(RealSampleExperiment.NAME);
             String command = options.commandLine("real-sample") + " --data " + data
                     + (mobileNet.equals(Path.of(DEFAULT_MOBILENET)) ? "" : " --mobilenet " + mobileNet);
-            try (WorkDir work = WorkDir.of(options.keepModels, "maskstream-real")) {
-                RealSampleExperiment.run(budget, real, mobileNet, options.out, base, work.path(), command,
-                        System.err);
-            }
-            System.out.printf(Locale.ROOT, "wrote %s.md and %s.json to %s%n", base, base,
-                    options.out.toAbsolutePath());
+            options.run(work -> RealSampleExperiment.run(budget, real, mobileNet, options.out, base, work, command,
+                    System.err), base + ".md and " + base + ".json");
         }
     }
 
@@ -176,13 +168,28 @@ public final class ExperimentCommand implements Runnable {
                     .withSeed(seed != null ? seed : b.seed()).withLr(lr != null ? lr : b.lr());
         }
 
+        /** Runs {@code experiment} with a folder for its models, then says what it wrote. */
+        void run(Consumer<Path> experiment, String written) {
+            try (WorkDir work = WorkDir.of(keepModels, "maskstream-experiment")) {
+                experiment.accept(work.path());
+            }
+            System.out.printf(Locale.ROOT, "wrote %s to %s%n", written, out.toAbsolutePath());
+        }
+
         String baseName(String experiment) {
             return experiment + (quick ? "-quick" : "");
         }
 
         /** The command that reproduces this run, for the results files. */
         String commandLine(String experiment) {
-            StringBuilder sb = new StringBuilder("bin/maskstream experiment ").append(experiment);
+            StringBuilder sb = new StringBuilder();
+            String threads = System.getProperty(Machine.PYTORCH_THREADS);
+            if (threads != null) {
+                // Part of how the numbers were made: bin/maskstream passes these options to the JVM.
+                sb.append("MASKSTREAM_JAVA_OPTS='-Xmx8g -D").append(Machine.PYTORCH_THREADS).append('=')
+                        .append(threads).append("' ");
+            }
+            sb.append("bin/maskstream experiment ").append(experiment);
             if (quick) {
                 sb.append(" --quick");
             }

@@ -129,7 +129,7 @@ public final class RealSampleExperiment {
         all.forEach(onAll::score);
         List<Row> rows = new ArrayList<>();
         for (String name : onHeldOut.names()) {
-            rows.add(new Row("baseline: " + name, "statistics of the fine-tuning part's masks",
+            rows.add(new Row("baseline: " + name, "none (box area and mean mask from the fine-tuning part)",
                     onHeldOut.results().get(name), onAll.results().get(name)));
         }
         return rows;
