@@ -1,57 +1,36 @@
 package org.maskstream.train;
 
 import org.maskstream.data.Example;
+import org.maskstream.data.synth.Phrasing;
 
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The one augmentation: a mirror image, whose instruction must say "right" where it said "left" (and back), or
- * the flipped example would teach the opposite of the truth.
+ * the flipped example would teach the opposite of the truth ({@link Phrasing#mirrorLeftRight}, which also knows the
+ * paraphrase wording).
  */
 public final class HorizontalFlip {
-    private static final Map<String, String> MIRRORED = Map.of(
-            "left", "right", "right", "left",
-            "leftmost", "rightmost", "rightmost", "leftmost");
-    private static final Pattern SIDES = Pattern.compile("\\b(leftmost|rightmost|left|right)\\b",
-            Pattern.CASE_INSENSITIVE);
-
     private HorizontalFlip() {
     }
 
     public static Example apply(Example e) {
-        return new Example(e.id() + "#flip", flipImage(e.image()), mirrorInstruction(e.instruction()),
+        return new Example(e.id() + "#flip", flipImage(e.image()), Phrasing.mirrorLeftRight(e.instruction()),
                 e.mask() == null ? null : e.mask().flipHorizontal());
-    }
-
-    /** Swaps left and right words, keeping an initial capital. */
-    public static String mirrorInstruction(String instruction) {
-        Matcher m = SIDES.matcher(instruction);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String word = m.group(1);
-            String swapped = MIRRORED.get(word.toLowerCase(java.util.Locale.ROOT));
-            if (Character.isUpperCase(word.charAt(0))) {
-                swapped = Character.toUpperCase(swapped.charAt(0)) + swapped.substring(1);
-            }
-            m.appendReplacement(out, swapped);
-        }
-        m.appendTail(out);
-        return out.toString();
     }
 
     static BufferedImage flipImage(BufferedImage image) {
         int w = image.getWidth();
-        BufferedImage out = new BufferedImage(w, image.getHeight(), BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
-        try {
-            g.drawImage(image, w, 0, -w, image.getHeight(), null);
-        } finally {
-            g.dispose();
+        int h = image.getHeight();
+        int[] px = image.getRGB(0, 0, w, h, null, 0, w);
+        int[] mirrored = new int[px.length];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                mirrored[y * w + x] = px[y * w + (w - 1 - x)];
+            }
         }
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        out.setRGB(0, 0, w, h, mirrored, 0, w);
         return out;
     }
 }

@@ -4,10 +4,12 @@ import org.maskstream.model.Decoder;
 import org.maskstream.model.Fusion;
 import org.maskstream.model.LossKind;
 import org.maskstream.model.ModelConfig;
+import org.maskstream.model.Vocabulary;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -82,12 +84,25 @@ public record TrainOptions(Fusion fusion, Decoder decoder, LossKind loss, int ep
         return out;
     }
 
+    /**
+     * Checks now what would otherwise fail only after the data is read: the architecture's invariants.
+     *
+     * @return this
+     * @throws IllegalArgumentException naming the first bad field
+     */
+    public TrainOptions validated() {
+        if (initFrom == null) {
+            modelConfig(List.of(Vocabulary.PAD, Vocabulary.UNKNOWN));
+        }
+        return this;
+    }
+
     public static Builder builder() {
         return new Builder();
     }
 
     /** The architecture these options describe, with {@code vocabulary} for the scratch text encoder. */
-    public ModelConfig modelConfig(java.util.List<String> vocabulary) {
+    public ModelConfig modelConfig(List<String> vocabulary) {
         return ModelConfig.builder().fusion(fusion).decoder(decoder).dim(dim).layers(layers).textLayers(textLayers)
                 .heads(heads).inputSize(inputSize).maxTokens(maxTokens).vocabulary(vocabulary)
                 .imageEncoder(imageEncoder).textEncoder(textEncoder).build();
