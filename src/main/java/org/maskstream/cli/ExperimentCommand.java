@@ -5,6 +5,7 @@ import org.maskstream.data.DatasetException;
 import org.maskstream.data.DatasetReader;
 import org.maskstream.experiment.Budget;
 import org.maskstream.experiment.RealSampleExperiment;
+import org.maskstream.experiment.Setup;
 import org.maskstream.experiment.Machine;
 import org.maskstream.experiment.ParaphraseExperiment;
 import org.maskstream.experiment.StudyTable;
@@ -65,7 +66,7 @@ public final class ExperimentCommand implements Runnable {
             }
             String command = options.commandLine("study-table") + (rows == null ? "" : " --rows "
                     + String.join(",", rows));
-            options.run(work -> StudyTable.run(budget, variants, options.out, base, work, command, System.err),
+            options.run(setup -> StudyTable.run(budget, variants, setup), base, command,
                     base + ".md, " + base + ".json and " + base + "-curves.png");
         }
     }
@@ -85,7 +86,7 @@ public final class ExperimentCommand implements Runnable {
             Budget budget = options.budget(ParaphraseExperiment.fullBudget(), ParaphraseExperiment.quickBudget());
             String base = options.baseName(ParaphraseExperiment.NAME);
             String command = options.commandLine("paraphrase");
-            options.run(work -> ParaphraseExperiment.run(budget, options.out, base, work, command, System.err),
+            options.run(setup -> ParaphraseExperiment.run(budget, setup), base, command,
                     base + ".md and " + base + ".json");
         }
     }
@@ -124,8 +125,8 @@ public final class ExperimentCommand implements Runnable {
             String base = options.baseName(RealSampleExperiment.NAME);
             String command = options.commandLine("real-sample") + " --data " + data
                     + (mobileNet.equals(Path.of(DEFAULT_MOBILENET)) ? "" : " --mobilenet " + mobileNet);
-            options.run(work -> RealSampleExperiment.run(budget, real, mobileNet, options.out, base, work, command,
-                    System.err), base + ".md and " + base + ".json");
+            options.run(setup -> RealSampleExperiment.run(budget, real, mobileNet, setup), base, command,
+                    base + ".md and " + base + ".json");
         }
     }
 
@@ -147,6 +148,14 @@ public final class ExperimentCommand implements Runnable {
         @Option(names = "--lr", description = "Override Adam's peak learning rate.")
         Float lr;
 
+        @Option(names = "--reuse", description = "With --keep-models: score the models a previous run left there"
+                + " instead of training them again (their metrics.jsonl gives the curves and training times).")
+        boolean reuse;
+
+        @Option(names = "--threads", description = "PyTorch CPU threads (default: one per core; on a busy shared"
+                + " machine 1 is much faster).")
+        Integer threads;
+
         @Option(names = "--out", defaultValue = "docs/results",
                 description = "Folder for the results files (default: ${DEFAULT-VALUE}).")
         Path out;
@@ -156,7 +165,9 @@ public final class ExperimentCommand implements Runnable {
                         + " end).")
         Path keepModels;
 
+        /** The budget these options ask for; also applies {@code --threads}, before anything starts DJL. */
         Budget budget(Budget full, Budget quickBudget) {
+            ModelCommands.useThreads(threads);
             if ((train != null && train < 1) || (epochs != null && epochs < 1)) {
                 throw new UserError("--train and --epochs must be at least 1");
             }
@@ -169,9 +180,12 @@ public final class ExperimentCommand implements Runnable {
         }
 
         /** Runs {@code experiment} with a folder for its models, then says what it wrote. */
-        void run(Consumer<Path> experiment, String written) {
+        void run(Consumer<Setup> experiment, String baseName, String command, String written) {
+            if (reuse && keepModels == null) {
+                throw new UserError("--reuse needs --keep-models: the folder whose trained models to score again");
+            }
             try (WorkDir work = WorkDir.of(keepModels, "maskstream-experiment")) {
-                experiment.accept(work.path());
+                experiment.accept(new Setup(out, baseName, work.path(), reuse, command, System.err));
             }
             System.out.printf(Locale.ROOT, "wrote %s to %s%n", written, out.toAbsolutePath());
         }
@@ -182,16 +196,15 @@ public final class ExperimentCommand implements Runnable {
 
         /** The command that reproduces this run, for the results files. */
         String commandLine(String experiment) {
-            StringBuilder sb = new StringBuilder();
-            String threads = System.getProperty(Machine.PYTORCH_THREADS);
-            if (threads != null) {
-                // Part of how the numbers were made: bin/maskstream passes these options to the JVM.
-                sb.append("MASKSTREAM_JAVA_OPTS='-Xmx8g -D").append(Machine.PYTORCH_THREADS).append('=')
-                        .append(threads).append("' ");
-            }
-            sb.append("bin/maskstream experiment ").append(experiment);
+            StringBuilder sb = new StringBuilder("bin/maskstream experiment ").append(experiment);
             if (quick) {
                 sb.append(" --quick");
+            }
+            if (keepModels != null) {
+                sb.append(" --keep-models ").append(keepModels);
+            }
+            if (reuse) {
+                sb.append(" --reuse");
             }
             if (train != null) {
                 sb.append(" --train ").append(train);
@@ -204,6 +217,11 @@ public final class ExperimentCommand implements Runnable {
             }
             if (lr != null) {
                 sb.append(" --lr ").append(lr);
+            }
+            // Set by --threads or by the JVM options: results do not depend on it, run times do.
+            String pytorchThreads = System.getProperty(Machine.PYTORCH_THREADS);
+            if (pytorchThreads != null) {
+                sb.append(" --threads ").append(pytorchThreads);
             }
             return sb.toString();
         }

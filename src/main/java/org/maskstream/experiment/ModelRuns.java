@@ -31,35 +31,77 @@ final class ModelRuns {
     private ModelRuns() {
     }
 
+    /** Written beside a model whose training diverged, with the reason. */
+    static final String DIVERGED = "diverged.txt";
+
     /**
      * Trains into {@code dir}. A run whose loss stops being finite is reported, not fatal: the result is the best
-     * epoch saved before it (with the epochs that finished) and {@link TrainResult#diverged()} says so.
+     * epoch saved before it (with the epochs that finished) and {@link Training#divergence()} says why.
+     *
+     * @param reuse when {@code dir} already holds a finished run of {@code opts.epochs()} epochs (or a diverged
+     *              one), take it instead of training again
      */
-    static Training train(List<Example> train, List<Example> val, TrainOptions opts, Path dir, PrintStream log) {
-        long start = System.nanoTime();
+    static Training train(List<Example> train, List<Example> val, TrainOptions opts, Path dir, PrintStream log,
+                          boolean reuse) {
+        if (reuse) {
+            Training done = finished(dir, opts.epochs());
+            if (done != null) {
+                log.println("reusing the model trained earlier in " + dir);
+                return done;
+            }
+        }
         try {
             return new Training(Trainer.train(train, val, opts, dir), null);
         } catch (TrainingDivergedException e) {
             log.println("training diverged: " + e.getMessage());
-            List<EpochMetrics> history = new ArrayList<>();
-            int best = 0;
             try {
-                Path lines = dir.resolve(Trainer.METRICS_LINES);
-                if (Files.exists(lines)) {
-                    for (String line : Files.readAllLines(lines)) {
-                        history.add(Json.MAPPER.readValue(line, EpochMetrics.class));
-                    }
-                }
-                if (Files.exists(dir.resolve(SavedModel.METRICS))) {
-                    best = Json.MAPPER.readTree(dir.resolve(SavedModel.METRICS).toFile()).path("epoch").asInt(0);
-                }
+                Files.writeString(dir.resolve(DIVERGED), e.getMessage());
             } catch (IOException io) {
-                throw new UncheckedIOException("cannot read what the diverged run left in " + dir, io);
+                throw new UncheckedIOException("cannot write " + dir.resolve(DIVERGED), io);
             }
-            TrainResult partial = new TrainResult(dir, best, List.copyOf(history), (System.nanoTime() - start) / 1e9,
-                    true);
-            return new Training(partial, e.getMessage());
+            return new Training(fromDisk(dir), e.getMessage());
         }
+    }
+
+    /** The run in {@code dir} when it finished {@code epochs} epochs or diverged; {@code null} otherwise. */
+    private static Training finished(Path dir, int epochs) {
+        try {
+            Path lines = dir.resolve(Trainer.METRICS_LINES);
+            String divergence = Files.exists(dir.resolve(DIVERGED)) ? Files.readString(dir.resolve(DIVERGED)) : null;
+            boolean complete = Files.exists(lines) && Files.readAllLines(lines).size() == epochs
+                    && Files.exists(dir.resolve(SavedModel.HASH));
+            return complete || divergence != null ? new Training(fromDisk(dir), divergence) : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the earlier run in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What a run left in {@code dir}: the curves of {@code metrics.jsonl}, the best epoch of {@code metrics.json}
+     * (0 when none was saved), and as time the sum of the epochs' times.
+     */
+    private static TrainResult fromDisk(Path dir) {
+        List<EpochMetrics> history = new ArrayList<>();
+        int best = 0;
+        try {
+            Path lines = dir.resolve(Trainer.METRICS_LINES);
+            if (Files.exists(lines)) {
+                for (String line : Files.readAllLines(lines)) {
+                    history.add(Json.MAPPER.readValue(line, EpochMetrics.class));
+                }
+            }
+            if (Files.exists(dir.resolve(SavedModel.METRICS))) {
+                best = Json.MAPPER.readTree(dir.resolve(SavedModel.METRICS).toFile()).path("epoch").asInt(0);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the training run in " + dir + ": " + e.getMessage(), e);
+        }
+        return new TrainResult(dir, best, List.copyOf(history), epochSeconds(history), true);
+    }
+
+    /** Training time as the sum of the epochs' times (training and per-epoch validation). */
+    static double epochSeconds(List<EpochMetrics> history) {
+        return history.stream().mapToDouble(EpochMetrics::seconds).sum();
     }
 
     /**

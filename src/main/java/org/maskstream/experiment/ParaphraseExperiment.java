@@ -55,9 +55,9 @@ public final class ParaphraseExperiment {
     }
 
     /** Runs both text encoders and writes the results; returns them minilm first. */
-    public static List<Result> run(Budget budget, Path outDir, String baseName, Path workDir, String command,
-                                   PrintStream log) {
-        Report report = new Report(NAME, command);
+    public static List<Result> run(Budget budget, Setup setup) {
+        Report report = new Report(NAME, setup);
+        PrintStream log = setup.log();
         SyntheticSplits data = budget.data();
         List<Example> paraphrased = SyntheticSplits.scenes(budget.size(), Phrasing.PARAPHRASE,
                 SyntheticSplits.testSeed(budget.seed()), budget.test());
@@ -65,19 +65,19 @@ public final class ParaphraseExperiment {
         List<Result> results = new ArrayList<>();
         for (String encoder : List.of(MiniLmTextEncoder.ID, ModelConfig.SCRATCH)) {
             log.printf(Locale.ROOT, "%s: training with the %s text encoder (%s)%n", NAME, encoder, budget.describe());
-            Path dir = workDir.resolve("text-" + encoder);
+            Path dir = setup.workDir().resolve("text-" + encoder);
             ModelRuns.Training training = ModelRuns.train(data.train(), data.val(),
-                    budget.trainOptions().textEncoder(encoder).build(), dir, log);
+                    budget.trainOptions().textEncoder(encoder).build(), dir, log, setup.reuse());
             IouCounts normal = training.hasModel() ? ModelRuns.evaluate(dir, data.test()) : IouCounts.EMPTY;
             IouCounts para = training.hasModel() ? ModelRuns.evaluate(dir, paraphrased) : IouCounts.EMPTY;
             IouCounts wrong = training.hasModel() ? ModelRuns.evaluate(dir, shuffled) : IouCounts.EMPTY;
-            Result r = new Result(encoder, normal, para, wrong, training.result().seconds(), training.divergence());
+            Result r = new Result(encoder, normal, para, wrong, ModelRuns.epochSeconds(training.result().history()), training.divergence());
             log.printf(Locale.ROOT, "%s: %s: fg IoU %.3f normal, %.3f paraphrased%n", NAME, encoder,
                     normal.fgIou(), para.fgIou());
             results.add(r);
         }
         Set<String> shared = sharedContentWords(data.train(), paraphrased);
-        write(outDir, baseName, budget, data, paraphrased, results, shared, report);
+        write(setup.outDir(), setup.baseName(), budget, data, paraphrased, results, shared, report);
         return results;
     }
 

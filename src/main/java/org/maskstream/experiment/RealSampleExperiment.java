@@ -8,6 +8,7 @@ import org.maskstream.model.IouCounts;
 import org.maskstream.model.MiniLmTextEncoder;
 import org.maskstream.model.MobileNetImageEncoder;
 import org.maskstream.model.ModelConfig;
+import org.maskstream.model.PretrainedEncoders;
 import org.maskstream.train.TrainOptions;
 
 import java.io.PrintStream;
@@ -70,16 +71,16 @@ public final class RealSampleExperiment {
         return List.of(List.copyOf(shuffled.subList(0, tune)), List.copyOf(shuffled.subList(tune, shuffled.size())));
     }
 
-    public static List<Row> run(Budget budget, Dataset real, Path mobileNet, Path outDir, String baseName,
-                                Path workDir, String command, PrintStream log) {
-        Report report = new Report(NAME, command);
+    public static List<Row> run(Budget budget, Dataset real, Path mobileNet, Setup setup) {
+        Report report = new Report(NAME, setup);
+        PrintStream log = setup.log();
         List<Example> labeled = real.examples().stream().filter(Example::labeled).toList();
         List<List<Example>> parts = split(labeled, budget.seed());
         List<Example> tune = parts.get(0);
         List<Example> heldOut = parts.get(1);
         List<Row> rows = new ArrayList<>(baselineRows(tune, heldOut, labeled));
 
-        String mobile = MobileNetImageEncoder.PREFIX + mobileNet.toAbsolutePath().normalize();
+        String mobile = PretrainedEncoders.absolute(MobileNetImageEncoder.PREFIX + mobileNet);
         List<Model> models = List.of(
                 new Model("scratch image + scratch text", ModelConfig.SCRATCH, ModelConfig.SCRATCH, Decoder.UNET),
                 new Model("scratch image + minilm text", ModelConfig.SCRATCH, MiniLmTextEncoder.ID, Decoder.UNET),
@@ -89,10 +90,11 @@ public final class RealSampleExperiment {
         for (int i = 0; i < models.size(); i++) {
             Model m = models.get(i);
             log.printf(Locale.ROOT, "%s: training %s on synthetic scenes (%s)%n", NAME, m.name(), budget.describe());
-            Path dir = workDir.resolve("synthetic-" + i);
+            Path dir = setup.workDir().resolve("synthetic-" + i);
             TrainOptions opts = budget.trainOptions().imageEncoder(m.imageEncoder()).textEncoder(m.textEncoder())
                     .decoder(m.decoder()).build();
-            ModelRuns.Training training = ModelRuns.train(synthetic.train(), synthetic.val(), opts, dir, log);
+            ModelRuns.Training training = ModelRuns.train(synthetic.train(), synthetic.val(), opts, dir, log,
+                    setup.reuse());
             String how = "synthetic only" + (training.divergence() != null ? " (diverged: " + training.divergence()
                     + ")" : "");
             rows.add(training.hasModel()
@@ -105,17 +107,17 @@ public final class RealSampleExperiment {
         if (pretrained != null) {
             log.printf(Locale.ROOT, "%s: fine-tuning the mobilenet + minilm model on %d real examples%n", NAME,
                     tune.size());
-            Path dir = workDir.resolve("fine-tuned");
+            Path dir = setup.workDir().resolve("fine-tuned");
             TrainOptions opts = budget.trainOptions().initFrom(pretrained).epochs(FINE_TUNE_EPOCHS)
                     .batchSize(FINE_TUNE_BATCH).learningRate(FINE_TUNE_LR).build();
             // No validation set: the held-out part must stay unseen, so the last epoch is kept.
-            ModelRuns.Training training = ModelRuns.train(tune, List.of(), opts, dir, log);
+            ModelRuns.Training training = ModelRuns.train(tune, List.of(), opts, dir, log, setup.reuse());
             rows.add(new Row("mobilenet image + minilm text, fine-tuned",
                     String.format(Locale.ROOT, "synthetic, then %d epochs on the %d fine-tuning photos%s",
                             FINE_TUNE_EPOCHS, tune.size(), training.divergence() != null ? " (diverged)" : ""),
                     training.hasModel() ? ModelRuns.evaluate(dir, heldOut) : IouCounts.EMPTY, null));
         }
-        write(outDir, baseName, budget, real, tune, heldOut, rows, report);
+        write(setup.outDir(), setup.baseName(), budget, real, tune, heldOut, rows, report);
         return rows;
     }
 
@@ -128,7 +130,7 @@ public final class RealSampleExperiment {
         Baselines onAll = new Baselines(reference);
         all.forEach(onAll::score);
         List<Row> rows = new ArrayList<>();
-        for (String name : onHeldOut.names()) {
+        for (String name : onHeldOut.results().keySet()) {
             rows.add(new Row("baseline: " + name, "none (box area and mean mask from the fine-tuning part)",
                     onHeldOut.results().get(name), onAll.results().get(name)));
         }

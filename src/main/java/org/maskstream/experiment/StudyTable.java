@@ -8,18 +8,20 @@ import org.maskstream.model.LossKind;
 import org.maskstream.train.EpochMetrics;
 import org.maskstream.train.TrainOptions;
 import org.maskstream.train.TrainResult;
-import org.maskstream.train.Trainer;
 import org.maskstream.util.LinePlot;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * The study's comparison table on the synthetic benchmark: every row's variant trained with the same data, seed,
@@ -48,7 +50,7 @@ public final class StudyTable {
     public static List<Variant> select(List<String> names) {
         List<String> wanted = names.stream().map(n -> n.replace('-', ' ')).toList();
         List<Variant> out = VARIANTS.stream().filter(v -> wanted.contains(v.name().replace('-', ' '))).toList();
-        if (out.size() != new java.util.HashSet<>(wanted).size()) {
+        if (out.size() != new HashSet<>(wanted).size()) {
             throw new IllegalArgumentException("unknown row in " + names + ": the rows are " + VARIANTS.stream()
                     .map(v -> v.name().replace(' ', '-')).toList());
         }
@@ -113,9 +115,9 @@ public final class StudyTable {
      * @param workDir  where the trained models go (one folder per row)
      * @return the rows in {@code variants} order
      */
-    public static List<Row> run(Budget budget, List<Variant> variants, Path outDir, String baseName, Path workDir,
-                                String command, PrintStream log) {
-        Report report = new Report(NAME, command);
+    public static List<Row> run(Budget budget, List<Variant> variants, Setup setup) {
+        Report report = new Report(NAME, setup);
+        PrintStream log = setup.log();
         log.printf(Locale.ROOT, "%s: generating %d/%d/%d synthetic scenes at %d px%n", NAME, budget.train(),
                 budget.val(), budget.test(), budget.size());
         SyntheticSplits data = budget.data();
@@ -124,17 +126,17 @@ public final class StudyTable {
             Variant v = variants.get(i);
             log.printf(Locale.ROOT, "%s: row %d/%d: %s (%s / %s / %s, %d epochs)%n", NAME, i + 1, variants.size(),
                     v.name(), v.fusion().id(), v.decoder().id(), v.loss().id(), budget.epochs() * v.epochFactor());
-            Path dir = workDir.resolve(String.format(Locale.ROOT, "%02d-%s", i + 1, v.name().replace(' ', '-')));
-            ModelRuns.Training training = ModelRuns.train(data.train(), data.val(), options(budget, v), dir,
-                    log);
+            Path dir = setup.workDir().resolve(String.format(Locale.ROOT, "%02d-%s", i + 1, v.name().replace(' ', '-')));
+            ModelRuns.Training training = ModelRuns.train(data.train(), data.val(), options(budget, v), dir, log,
+                    setup.reuse());
             TrainResult result = training.result();
             IouCounts test = training.hasModel() ? ModelRuns.evaluate(dir, data.test()) : IouCounts.EMPTY;
             rows.add(new Row(v, result, test, training.hasModel() ? ModelRuns.parameterCount(dir) : 0,
                     training.divergence()));
             log.printf(Locale.ROOT, "%s: %s: test fg IoU %.3f, mIoU %.3f (%.0f s)%n", NAME, v.name(), test.fgIou(),
-                    test.miou(), result.seconds());
+                    test.miou(), ModelRuns.epochSeconds(result.history()));
         }
-        write(outDir, baseName, budget, data, rows, references(data), report);
+        write(setup.outDir(), setup.baseName(), budget, data, rows, references(data), report);
         return rows;
     }
 
@@ -164,7 +166,7 @@ public final class StudyTable {
             m.put("study_row", r.variant().study());
             m.put("study_reported", r.variant().reported());
             m.putAll(ModelRuns.metrics(r.test()));
-            m.put("train_seconds", r.training().seconds());
+            m.put("train_seconds", ModelRuns.epochSeconds(r.training().history()));
             m.put("parameters", r.parameters());
             m.put("best_epoch", r.training().bestEpoch());
             m.put("diverged", r.divergence());
@@ -220,22 +222,35 @@ public final class StudyTable {
 
         /** Spatial xattn (same decoder and loss as the pooled rows) above concat, outer and xattn-pooled. */
         boolean hasSpatialComparison() {
-            return byName.keySet().containsAll(List.of("xattn upconv", "xattn upconv bce+dice", "concat", "outer",
-                    "xattn-pooled", "xattn-pooled bce+dice"));
+            return rows().anyMatch(r -> r.variant().fusion() == Fusion.XATTN)
+                    && rows().anyMatch(r -> r.variant().fusion() != Fusion.XATTN);
         }
 
-        /**
-         * Spatial xattn ahead of every pooled-fusion row, comparing like with like: the BCE xattn row against the
-         * BCE rows of concat, outer and xattn-pooled, and the BCE + Dice xattn row against the BCE + Dice
-         * xattn-pooled row and against the pooled fusions' best.
-         */
+        private Stream<Row> rows() {
+            return byName.values().stream();
+        }
+
+        /** The best row of spatial xattn, whatever its decoder and loss. */
+        Row bestSpatial() {
+            return rows().filter(r -> r.variant().fusion() == Fusion.XATTN)
+                    .max(Comparator.comparingDouble(r -> r.test().fgIou())).orElseThrow();
+        }
+
+        /** The best row of the fusions that pool the grid away (concat, outer, xattn-pooled), any loss. */
+        Row bestPooled() {
+            return rows().filter(r -> r.variant().fusion() != Fusion.XATTN)
+                    .max(Comparator.comparingDouble(r -> r.test().fgIou())).orElseThrow();
+        }
+
+        /** The must-show: the best spatial xattn row above every concat, outer and xattn-pooled row. */
         boolean spatialBeatsPooled() {
-            double bce = fg("xattn upconv");
-            double dice = fg("xattn upconv bce+dice");
-            double bestPooled = Math.max(Math.max(fg("concat"), fg("outer")),
-                    Math.max(fg("xattn-pooled"), fg("xattn-pooled bce+dice")));
-            return bce > fg("concat") && bce > fg("outer") && bce > fg("xattn-pooled")
-                    && dice > fg("xattn-pooled bce+dice") && dice > bestPooled;
+            return bestSpatial().test().fgIou() > bestPooled().test().fgIou();
+        }
+
+        /** Whether every BCE row stayed within {@link #MARGIN} of predicting everything (nothing learned). */
+        boolean bceLearnedNothing(IouCounts full) {
+            return rows().filter(r -> r.variant().loss() == LossKind.BCE)
+                    .allMatch(r -> r.test().fgIou() <= full.fgIou() + MARGIN);
         }
 
         /**
@@ -307,8 +322,8 @@ public final class StudyTable {
                 budget.dim(), budget.batch(), budget.epochs(), 2 * budget.epochs(), budget.seed()));
         md.append("- **Metrics** (`IouCounts`, threshold 0.5, at the image size): **fg IoU** = mean per-example"
                 + " foreground IoU, the headline; mIoU = mean of foreground and background IoU; pixel IoU = summed"
-                + " intersection over summed union; Dice = mean per-example Dice. Train time includes preparing"
-                + " the inputs and the per-epoch validation.\n\n");
+                + " intersection over summed union; Dice = mean per-example Dice. Train time is the sum of the"
+                + " epochs' times (training steps and the per-epoch validation).\n\n");
 
         Markdown table = new Markdown("#", "fusion", "decoder", "loss", "epochs", "study's row", "study reported",
                 "**fg IoU**", "mIoU", "pixel IoU", "Dice", "best epoch", "train time", "parameters");
@@ -319,7 +334,7 @@ public final class StudyTable {
                     v.study().isEmpty() ? "(ours)" : v.study(), v.reported().isEmpty() ? "-" : v.reported(),
                     "**" + Markdown.number(r.test().fgIou()) + "**", r.test().miou(), r.test().pixelIou(),
                     r.test().dice(), r.training().bestEpoch() + "/" + r.training().history().size(),
-                    String.format(Locale.ROOT, "%.0f s", r.training().seconds()),
+                    String.format(Locale.ROOT, "%.0f s", ModelRuns.epochSeconds(r.training().history())),
                     String.format(Locale.ROOT, "%,d", r.parameters()));
         }
         references.forEach((name, c) -> table.row("-", "baseline: " + name, "-", "-", 0, "(no training)", "-",
@@ -336,11 +351,24 @@ public final class StudyTable {
         md.append("| claim | ours (test fg IoU) | verdict |\n|---|---|---|\n");
         findings.claims().forEach(c -> md.append(c).append('\n'));
         md.append('\n');
-        md.append(!findings.hasSpatialComparison() ? "" : findings.spatialBeatsPooled()
-                ? "**Spatial cross-attention (`xattn`) beats `concat`, `outer` and `xattn-pooled` on foreground IoU"
-                        + " with the same decoder, data and budget, loss for loss (BCE and BCE + Dice).**\n\n"
-                : "**Spatial cross-attention (`xattn`) does NOT beat all of `concat`, `outer` and `xattn-pooled` on"
-                        + " foreground IoU, loss for loss, in this run.**\n\n");
+        if (findings.hasSpatialComparison()) {
+            Row spatial = findings.bestSpatial();
+            Row pooled = findings.bestPooled();
+            md.append(String.format(Locale.ROOT, "**Spatial cross-attention %s the fusions that pool the grid away:"
+                            + " its best row (%s) has fg IoU %s, the best `concat`, `outer` or `xattn-pooled` row (%s)"
+                            + " %s.**", findings.spatialBeatsPooled() ? "beats" : "does NOT beat",
+                    spatial.variant().name(), Markdown.number(spatial.test().fgIou()), pooled.variant().name(),
+                    Markdown.number(pooled.test().fgIou())));
+            IouCounts full = references.get("full");
+            if (full != null && findings.bceLearnedNothing(full)) {
+                md.append(String.format(Locale.ROOT, " With plain BCE no fusion learned to segment within this"
+                        + " budget: every BCE row stays within %.2f of predicting the whole image (fg IoU %s), the"
+                        + " object covering a few percent of it, so the BCE rows cannot rank the fusions; the BCE +"
+                        + " Dice rows, which do learn, compare them loss for loss.", Findings.MARGIN,
+                        Markdown.number(full.fgIou())));
+            }
+            md.append("\n\n");
+        }
 
         md.append("## Does mIoU explain the study's high numbers?\n\n");
         md.append(miouDiscussion(rows, references, findings)).append("\n\n");
