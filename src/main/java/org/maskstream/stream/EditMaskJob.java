@@ -72,9 +72,14 @@ public final class EditMaskJob {
                 .build();
     }
 
-    /** The job on Kafka, serving saved model folders. */
-    public static Topology buildOnKafka(StreamExecutionEnvironment env, StreamConfig config) {
-        return build(env, config, KafkaWiring.requestSource(config, false), null, KafkaWiring.masksSink(config),
+    /**
+     * The job on Kafka, serving saved model folders.
+     *
+     * @param modelUpdates verified model refs to switch to (the retraining loop's {@code HotSwap.verified}), or null
+     */
+    public static Topology buildOnKafka(StreamExecutionEnvironment env, StreamConfig config,
+                                        DataStream<ModelRef> modelUpdates) {
+        return build(env, config, KafkaWiring.requestSource(config, false), modelUpdates, KafkaWiring.masksSink(config),
                 KafkaWiring.iouSink(config), KafkaWiring.deadLetterSink(config), SavedModels.LOADER);
     }
 
