@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 /** {@code maskstream demo}: the streaming job end to end in one process, no arguments needed. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Runs the whole pipeline in this process: an in-process Kafka broker, the streaming job on a "
-                + "local Flink, steady synthetic traffic (half labeled, 1% corrupt) and a live line every 5 s: "
+                + "local Flink, steady synthetic traffic (half labeled, 1%% corrupt) and a live line every 5 s: "
                 + "events/s, p50/p99 latency, the last window's IoU, dead letters.",
                 "The job starts from a deliberately weak model (trained for seconds, once, into "
                         + "~/.cache/maskstream/demo-model-weak), gathers the labeled events and retrains in the background "

@@ -1,14 +1,188 @@
 package org.maskstream.cli;
 
+import org.maskstream.data.Dataset;
+import org.maskstream.model.Decoder;
+import org.maskstream.model.Fusion;
+import org.maskstream.model.InvalidModelException;
+import org.maskstream.model.LossKind;
+import org.maskstream.model.MissingEncoderException;
+import org.maskstream.model.PretrainedEncoders;
+import org.maskstream.train.EpochMetrics;
+import org.maskstream.train.TrainOptions;
+import org.maskstream.train.TrainResult;
+import org.maskstream.train.Trainer;
+import org.maskstream.train.TrainingDivergedException;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
-// PLACEHOLDER: replaced by the work item that owns 'train'.
-@Command(name = "train", mixinStandardHelpOptions = true, description = "Not implemented yet.")
+/** {@code maskstream train}: trains a model on a dataset folder and saves it. */
+@Command(name = "train", mixinStandardHelpOptions = true, defaultValueProvider = TrainCommand.Defaults.class,
+        description = {"Trains an edit-mask model (image + instruction -> region) on a dataset folder and saves it "
+                + "in --out: parameters, config.json, metrics.json, parameters.sha256, plus metrics.jsonl, "
+                + "curves.png and checkpoints/epoch-NNN/.",
+                "The saved model is the epoch with the best validation foreground IoU (the last epoch without "
+                + "--val). Same seed, same data: same model (on the CPU)."})
 public final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--data", required = true, description = "Training dataset folder (with manifest.jsonl).")
+    Path data;
+
+    @Option(names = "--val", description = "Validation dataset folder; picks the best epoch.")
+    Path val;
+
+    @Option(names = "--out", required = true, description = "Model folder to write (created).")
+    Path out;
+
+    @Option(names = "--fusion", description = "concat, outer, xattn-pooled or xattn (default: ${DEFAULT-VALUE}).")
+    String fusion;
+
+    @Option(names = "--decoder", description = "upconv or unet (default: ${DEFAULT-VALUE}).")
+    String decoder;
+
+    @Option(names = "--loss", description = "bce, bce+iou, bce+dice or bce+boundary (default: ${DEFAULT-VALUE}).")
+    String loss;
+
+    @Option(names = "--epochs", description = "Passes over the training data (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch", description = "Examples per step (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--size", description = "Side in pixels the model reads images at and predicts masks at; "
+            + "8 times a power of two (default: ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--seed", description = "Seed of initialization, shuffling and flips (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--lr", description = "Peak learning rate of Adam, after the warm-up (default: ${DEFAULT-VALUE}).")
+    float lr;
+
+    @Option(names = "--warmup", description = "Warm-up steps from 0 to --lr (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--clip", description = "Gradient clipping bound, per element (default: ${DEFAULT-VALUE}).")
+    float clip;
+
+    @Option(names = "--dim", description = "Feature width d (default: ${DEFAULT-VALUE}).")
+    int dim;
+
+    @Option(names = "--layers", description = "Stacked fusion blocks of the attention fusions "
+            + "(default: ${DEFAULT-VALUE}).")
+    int layers;
+
+    @Option(names = "--text-layers", description = "Transformer layers of the text encoder "
+            + "(default: ${DEFAULT-VALUE}).")
+    int textLayers;
+
+    @Option(names = "--heads", description = "Attention heads; must divide --dim (default: ${DEFAULT-VALUE}).")
+    int heads;
+
+    @Option(names = "--max-tokens", description = "Instruction words read (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--no-flip", description = "Turn off random horizontal and vertical mirrors (which swap "
+            + "left/right and top/bottom in the instruction).")
+    boolean noFlip;
+
+    @Option(names = "--init-from", description = "Fine-tune a saved model (its architecture and vocabulary are "
+            + "kept; --fusion, --dim etc. are ignored).")
+    Path initFrom;
+
+    @Option(names = "--max-minutes", description = "Stop after this many minutes of training (the current epoch "
+            + "is still evaluated and saved).")
+    Double maxMinutes;
+
+    @Option(names = "--no-checkpoints", description = "Do not keep a checkpoint folder per epoch.")
+    boolean noCheckpoints;
+
+    @Option(names = "--skip-bad", description = "Skip bad dataset lines with a warning instead of stopping.")
+    boolean skipBad;
+
+    @Option(names = "--image-encoder", description = "scratch, or mobilenet:PATH for the frozen ImageNet MobileNetV2"
+            + " ONNX file at PATH, which needs --decoder upconv (default: ${DEFAULT-VALUE}).")
+    String imageEncoder;
+
+    @Option(names = "--text-encoder", description = "scratch, or minilm for the frozen all-MiniLM-L6-v2, which also"
+            + " reads words the training instructions never used (default: ${DEFAULT-VALUE}).")
+    String textEncoder;
+
+    @Option(names = "--threads", description = "PyTorch CPU threads (default: one per core; on a busy shared "
+            + "machine 1 can be faster).")
+    Integer threads;
+
     @Override
     public Integer call() {
-        throw new UserError("'train' is not implemented yet");
+        ModelCommands.useThreads(threads);
+        TrainOptions opts = options();
+        Dataset train = ModelCommands.readLabeled(data, skipBad);
+        Dataset validation = val == null ? null : ModelCommands.readLabeled(val, skipBad);
+        TrainResult result;
+        try {
+            result = Trainer.train(train.examples(), validation == null ? List.of() : validation.examples(), opts,
+                    out);
+        } catch (TrainingDivergedException | InvalidModelException | MissingEncoderException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+        EpochMetrics best = result.best();
+        System.out.printf(Locale.ROOT, "trained %d epochs in %.1f s%s; saved epoch %d to %s%n",
+                result.history().size(), result.seconds(), result.stoppedEarly() ? " (time limit)" : "",
+                result.bestEpoch(), out.toAbsolutePath());
+        System.out.printf(Locale.ROOT, "train loss %.4f, train fg_iou %.4f%s%n", best.trainLoss(), best.trainFgIou(),
+                best.valFgIou() == null ? "" : String.format(Locale.ROOT,
+                        ", val fg_iou %.4f, pixel_iou %.4f, miou %.4f, dice %.4f", best.valFgIou(),
+                        best.valPixelIou(), best.valMiou(), best.valDice()));
+        return 0;
+    }
+
+    private TrainOptions options() {
+        try {
+            return TrainOptions.builder().fusion(Fusion.parse(fusion)).decoder(Decoder.parse(decoder))
+                    .loss(LossKind.parse(loss)).epochs(epochs).batchSize(batch).inputSize(size).seed(seed)
+                    .learningRate(lr).warmupSteps(warmup).clipGradient(clip).dim(dim).layers(layers)
+                    .textLayers(textLayers).heads(heads).maxTokens(maxTokens).flip(!noFlip).initFrom(initFrom)
+                    .timeLimit(maxMinutes == null ? null : Duration.ofMillis((long) (maxMinutes * 60_000)))
+                    .checkpoints(!noCheckpoints).progress(true).imageEncoder(PretrainedEncoders.absolute(imageEncoder))
+                    .textEncoder(textEncoder).build()
+                    .validated();
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+    }
+
+    /** The defaults of the options come from {@link TrainOptions#builder()}, the one place they are set. */
+    public static final class Defaults implements CommandLine.IDefaultValueProvider {
+        private static final Map<String, String> VALUES = defaults();
+
+        private static Map<String, String> defaults() {
+            TrainOptions d = TrainOptions.builder().build();
+            return Map.ofEntries(
+                    Map.entry("--fusion", d.fusion().id()), Map.entry("--decoder", d.decoder().id()),
+                    Map.entry("--loss", d.loss().id()), Map.entry("--epochs", str(d.epochs())),
+                    Map.entry("--batch", str(d.batchSize())), Map.entry("--size", str(d.inputSize())),
+                    Map.entry("--seed", str(d.seed())), Map.entry("--lr", str(d.learningRate())),
+                    Map.entry("--warmup", str(d.warmupSteps())), Map.entry("--clip", str(d.clipGradient())),
+                    Map.entry("--dim", str(d.dim())), Map.entry("--layers", str(d.layers())),
+                    Map.entry("--text-layers", str(d.textLayers())), Map.entry("--heads", str(d.heads())),
+                    Map.entry("--max-tokens", str(d.maxTokens())), Map.entry("--image-encoder", d.imageEncoder()),
+                    Map.entry("--text-encoder", d.textEncoder()));
+        }
+
+        private static String str(Object o) {
+            return String.valueOf(o);
+        }
+
+        @Override
+        public String defaultValue(CommandLine.Model.ArgSpec argSpec) {
+            return argSpec.isOption() ? VALUES.get(((CommandLine.Model.OptionSpec) argSpec).longestName()) : null;
+        }
     }
 }

@@ -78,7 +78,7 @@ public final class Demo {
     }
 
     /** The demo's config: small windows and frequent checkpoints, so a person sees numbers within seconds. */
-    static StreamConfig config(String bootstrapServers, Path model) {
+    private StreamConfig config(String bootstrapServers, Path model) {
         return StreamConfig.builder()
                 .bootstrapServers(bootstrapServers)
                 .model(model.toString())
@@ -90,6 +90,7 @@ public final class Demo {
                 .set(StreamConfig.Key.TRANSACTIONAL_ID_PREFIX, "maskstream-demo")
                 .set(StreamConfig.Key.START_FROM, "earliest")
                 .set(StreamConfig.Key.RESTART_DELAY_MS, 1000)
+                .set(StreamConfig.Key.CHECKPOINT_DIR, tmp.resolve("checkpoints").toUri().toString())
                 .build();
     }
 
@@ -175,6 +176,8 @@ public final class Demo {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (IllegalStateException e) {
+            options.out.println("the demo's producer stopped: " + e.getMessage());
         }
     }
 

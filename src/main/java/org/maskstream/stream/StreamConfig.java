@@ -78,6 +78,9 @@ public final class StreamConfig implements Serializable {
                 "Kafka transaction timeout; must stay below the broker's `transaction.max.timeout.ms` (15 min by default)."),
         CHECKPOINT_INTERVAL_MS("checkpoint.interval-ms", "10000",
                 "Checkpoint interval; with exactly-once, results become visible to read_committed readers at each checkpoint."),
+        CHECKPOINT_DIR("checkpoint.dir", "",
+                "Checkpoint storage URI (`file:///...`, `s3://...`); empty: the cluster's `execution.checkpointing.dir`. "
+                        + "Without either, Flink keeps checkpoints in JobManager memory (5 MB), too small for in-flight images."),
         RESTART_ATTEMPTS("restart.attempts", "3", "Restarts after a failure before the job gives up (fixed delay)."),
         RESTART_DELAY_MS("restart.delay-ms", "5000", "Wait between restarts, milliseconds."),
         SCHEMAS_DIR("schemas.dir", "",
@@ -279,6 +282,10 @@ public final class StreamConfig implements Serializable {
 
     public Duration checkpointInterval() {
         return millis(Key.CHECKPOINT_INTERVAL_MS);
+    }
+
+    public Optional<String> checkpointDir() {
+        return optional(Key.CHECKPOINT_DIR);
     }
 
     public int restartAttempts() {

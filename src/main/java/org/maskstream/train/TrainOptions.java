@@ -4,10 +4,12 @@ import org.maskstream.model.Decoder;
 import org.maskstream.model.Fusion;
 import org.maskstream.model.LossKind;
 import org.maskstream.model.ModelConfig;
+import org.maskstream.model.Vocabulary;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,18 +32,21 @@ import java.util.Map;
  * @param textLayers    text encoder transformer layers
  * @param heads         attention heads
  * @param maxTokens     instruction length in words
- * @param flip          random horizontal flips, swapping "left" and "right" in the instruction
+ * @param flip          random horizontal and vertical mirrors, swapping "left"/"right" and "top"/"bottom" in the
+ *                      instruction
  * @param initFrom      fine-tune from this saved model (its architecture and vocabulary win over the fields
  *                      above); {@code null} to start from random parameters
  * @param timeLimit     stop after the step that passes this much training time (the epoch is still evaluated and
  *                      saved); {@code null} for no limit
  * @param checkpoints   save a checkpoint folder per epoch under {@code checkpoints/}
  * @param progress      draw a progress bar on standard error
+ * @param imageEncoder  image encoder id ({@code scratch}, or {@code mobilenet:PATH} for the frozen pretrained one)
+ * @param textEncoder   text encoder id ({@code scratch}, or {@code minilm} for the frozen pretrained one)
  */
 public record TrainOptions(Fusion fusion, Decoder decoder, LossKind loss, int epochs, int batchSize, int inputSize,
                            long seed, float learningRate, int warmupSteps, float clipGradient, int dim, int layers,
                            int textLayers, int heads, int maxTokens, boolean flip, Path initFrom, Duration timeLimit,
-                           boolean checkpoints, boolean progress) {
+                           boolean checkpoints, boolean progress, String imageEncoder, String textEncoder) {
 
     public TrainOptions {
         if (epochs < 1 || batchSize < 1) {
@@ -75,7 +80,22 @@ public record TrainOptions(Fusion fusion, Decoder decoder, LossKind loss, int ep
         out.put("flip", flip);
         out.put("init_from", initFrom == null ? null : initFrom.toString());
         out.put("time_limit", timeLimit == null ? null : timeLimit.toString());
+        out.put("image_encoder", imageEncoder);
+        out.put("text_encoder", textEncoder);
         return out;
+    }
+
+    /**
+     * Checks now what would otherwise fail only after the data is read: the architecture's invariants.
+     *
+     * @return this
+     * @throws IllegalArgumentException naming the first bad field
+     */
+    public TrainOptions validated() {
+        if (initFrom == null) {
+            modelConfig(List.of(Vocabulary.PAD, Vocabulary.UNKNOWN));
+        }
+        return this;
     }
 
     public static Builder builder() {
@@ -83,9 +103,10 @@ public record TrainOptions(Fusion fusion, Decoder decoder, LossKind loss, int ep
     }
 
     /** The architecture these options describe, with {@code vocabulary} for the scratch text encoder. */
-    public ModelConfig modelConfig(java.util.List<String> vocabulary) {
+    public ModelConfig modelConfig(List<String> vocabulary) {
         return ModelConfig.builder().fusion(fusion).decoder(decoder).dim(dim).layers(layers).textLayers(textLayers)
-                .heads(heads).inputSize(inputSize).maxTokens(maxTokens).vocabulary(vocabulary).build();
+                .heads(heads).inputSize(inputSize).maxTokens(maxTokens).vocabulary(vocabulary)
+                .imageEncoder(imageEncoder).textEncoder(textEncoder).build();
     }
 
     public static final class Builder {
@@ -96,7 +117,7 @@ public record TrainOptions(Fusion fusion, Decoder decoder, LossKind loss, int ep
         private int batchSize = 32;
         private int inputSize = 64;
         private long seed = 1;
-        private float learningRate = 1e-3f;
+        private float learningRate = 2e-3f;
         private int warmupSteps = 100;
         private float clipGradient = 1f;
         private int dim = 64;
@@ -109,6 +130,8 @@ public record TrainOptions(Fusion fusion, Decoder decoder, LossKind loss, int ep
         private Duration timeLimit;
         private boolean checkpoints = true;
         private boolean progress = true;
+        private String imageEncoder = ModelConfig.SCRATCH;
+        private String textEncoder = ModelConfig.SCRATCH;
 
         public Builder fusion(Fusion v) { fusion = v; return this; }
         public Builder decoder(Decoder v) { decoder = v; return this; }
@@ -130,11 +153,13 @@ public record TrainOptions(Fusion fusion, Decoder decoder, LossKind loss, int ep
         public Builder timeLimit(Duration v) { timeLimit = v; return this; }
         public Builder checkpoints(boolean v) { checkpoints = v; return this; }
         public Builder progress(boolean v) { progress = v; return this; }
+        public Builder imageEncoder(String v) { imageEncoder = v; return this; }
+        public Builder textEncoder(String v) { textEncoder = v; return this; }
 
         public TrainOptions build() {
             return new TrainOptions(fusion, decoder, loss, epochs, batchSize, inputSize, seed, learningRate,
                     warmupSteps, clipGradient, dim, layers, textLayers, heads, maxTokens, flip, initFrom, timeLimit,
-                    checkpoints, progress);
+                    checkpoints, progress, imageEncoder, textEncoder);
         }
     }
 }

@@ -10,6 +10,8 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import org.maskstream.data.Example;
 import org.maskstream.model.Batches;
 import org.maskstream.model.IouCounts;
@@ -43,7 +45,8 @@ import java.util.stream.IntStream;
  * Trains a {@link MaskNet} on labeled examples and saves it in the {@link SavedModel} form.
  *
  * <p>Adam with a linear warm-up then a cosine decay to 5% of the peak learning rate, element-wise gradient
- * clipping, a stop with a clear message when the loss is not finite. Per epoch: {@code metrics.jsonl} gets a line,
+ * clipping, and a NaN guard: a step whose loss or gradients are not finite is skipped (its gradients dropped), and
+ * {@value #MAX_BAD_STEPS} such steps in a row stop training with a message saying what to change. Per epoch: {@code metrics.jsonl} gets a line,
  * {@code curves.png} is redrawn, a checkpoint goes to {@code checkpoints/epoch-NNN/}, and the model with the best
  * validation foreground IoU so far is saved in the output folder itself (the last epoch's when there is no
  * validation data). Deterministic on the CPU for a given seed: the seed drives DJL's initialization, the shuffling
@@ -54,6 +57,8 @@ public final class Trainer {
     public static final String CURVES = "curves.png";
     public static final String CHECKPOINTS = "checkpoints";
     private static final float FINAL_LR_FRACTION = 0.05f;
+    /** Consecutive steps with a non-finite loss or gradient after which training stops. */
+    private static final int MAX_BAD_STEPS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
     private Trainer() {
@@ -75,19 +80,18 @@ public final class Trainer {
         Engine.getInstance().setRandomSeed((int) opts.seed());
         Random random = new Random(opts.seed());
         Device device = Engine.getInstance().getGpuCount() > 0 ? Device.gpu() : Device.cpu();
-        List<Example> mirrored = opts.flip() ? train.stream().map(HorizontalFlip::apply).toList() : List.of();
+        List<List<Example>> variants = variants(train, opts.flip());
         try (Model model = Model.newInstance("maskstream", device)) {
-            MaskNet net = network(opts, train, mirrored, model.getNDManager());
+            MaskNet net = network(opts, variants, model.getNDManager());
             model.setBlock(net);
             LOG.info("training {} / {} / {} (d={}, {} layers) on {} examples ({} validation) on {}",
                     net.config().fusion().id(), net.config().decoder().id(), opts.loss().id(), net.config().dim(),
                     net.config().layers(), train.size(), val.size(), device);
-            List<PreparedExample> trainSet = prepare(net, train);
-            List<PreparedExample> mirroredSet = prepare(net, mirrored);
+            List<List<PreparedExample>> trainSets = variants.stream().map(v -> prepare(net, v)).toList();
             List<PreparedExample> valSet = prepare(net, val);
             Files.createDirectories(outDir);
             Files.deleteIfExists(outDir.resolve(METRICS_LINES));
-            return new Run(net, model, opts, outDir, random, start).fit(trainSet, mirroredSet, valSet);
+            return new Run(net, model, opts, outDir, random, start).fit(trainSets, valSet);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write to " + outDir + ": " + e.getMessage(), e);
         }
@@ -102,16 +106,27 @@ public final class Trainer {
         }
     }
 
-    /** A fresh network with a vocabulary from the (mirrored too) instructions, or the {@code initFrom} one. */
-    private static MaskNet network(TrainOptions opts, List<Example> train, List<Example> mirrored,
-                                   NDManager manager) {
+    /**
+     * The training set as seen by the network: itself and, with {@code flip}, its left/right, top/bottom and
+     * both-ways mirrors (instructions rewritten); each step draws one variant per example.
+     */
+    private static List<List<Example>> variants(List<Example> train, boolean flip) {
+        if (!flip) {
+            return List.of(train);
+        }
+        List<Example> horizontal = train.stream().map(Mirror.HORIZONTAL::apply).toList();
+        return List.of(train, horizontal, train.stream().map(Mirror.VERTICAL::apply).toList(),
+                horizontal.stream().map(Mirror.VERTICAL::apply).toList());
+    }
+
+    /** A fresh network with a vocabulary from every variant's instructions, or the {@code initFrom} one. */
+    private static MaskNet network(TrainOptions opts, List<List<Example>> variants, NDManager manager) {
         if (opts.initFrom() != null) {
             LOG.info("fine-tuning from {} (its architecture and vocabulary are kept)", opts.initFrom());
             return SavedModel.loadNet(opts.initFrom(), manager);
         }
         List<String> instructions = new ArrayList<>();
-        train.forEach(e -> instructions.add(e.instruction()));
-        mirrored.forEach(e -> instructions.add(e.instruction()));
+        variants.forEach(v -> v.forEach(e -> instructions.add(e.instruction())));
         ModelConfig config = opts.modelConfig(Vocabulary.build(instructions).words());
         return MaskNet.build(config);
     }
@@ -172,6 +187,8 @@ public final class Trainer {
         private final MaskLoss loss;
         private final List<EpochMetrics> history = new ArrayList<>();
         private int step;
+        private int badSteps;
+        private int skippedSteps;
         private int warmup;
         private int total;
 
@@ -185,8 +202,8 @@ public final class Trainer {
             this.loss = new MaskLoss(opts.loss());
         }
 
-        TrainResult fit(List<PreparedExample> trainSet, List<PreparedExample> mirroredSet,
-                        List<PreparedExample> valSet) {
+        TrainResult fit(List<List<PreparedExample>> trainSets, List<PreparedExample> valSet) {
+            List<PreparedExample> trainSet = trainSets.get(0);
             int batch = opts.batchSize();
             int stepsPerEpoch = (trainSet.size() + batch - 1) / batch;
             total = stepsPerEpoch * opts.epochs();
@@ -214,8 +231,8 @@ public final class Trainer {
                     for (int from = 0; from < order.size(); from += batch) {
                         List<PreparedExample> examples = new ArrayList<>();
                         for (int i : order.subList(from, Math.min(order.size(), from + batch))) {
-                            boolean flip = !mirroredSet.isEmpty() && random.nextBoolean();
-                            examples.add(flip ? mirroredSet.get(i) : trainSet.get(i));
+                            int variant = trainSets.size() == 1 ? 0 : random.nextInt(trainSets.size());
+                            examples.add(trainSets.get(variant).get(i));
                         }
                         trainStep(trainer, examples, epoch, progress);
                         if (bar != null) {
@@ -255,19 +272,53 @@ public final class Trainer {
                     predictions = trainer.forward(inputs);
                     NDArray l = loss.evaluate(labels, predictions);
                     value = l.getFloat();
-                    if (!Float.isFinite(value)) {
-                        throw new TrainingDivergedException(String.format(Locale.ROOT, "the training loss became %s"
-                                        + " at epoch %d, step %d (learning rate %.3g): training stopped; lower --lr"
-                                        + " (now %.3g) or --clip (now %.3g), or check the data for broken masks",
-                                value, epoch, step + 1, currentLearningRate(), opts.learningRate(),
-                                opts.clipGradient()));
+                    if (Float.isFinite(value)) {
+                        collector.backward(l);
                     }
-                    collector.backward(l);
                 }
+                if (!Float.isFinite(value) || !gradientsFinite(scope)) {
+                    skipStep(value, epoch);
+                    return;
+                }
+                badSteps = 0;
                 trainer.step();
                 step++;
                 progress.add(value, examples.size(), countLogits(predictions.head().toFloatArray(), examples,
                         net.config().threshold()));
+            }
+        }
+
+        /** One sum over every gradient: NaN or infinite as soon as any element is. */
+        private boolean gradientsFinite(NDManager scope) {
+            NDArray total = scope.zeros(new ai.djl.ndarray.types.Shape());
+            for (Pair<String, Parameter> p : net.getParameters()) {
+                if (p.getValue().requiresGradient()) {
+                    total = total.add(p.getValue().getArray().getGradient().sum());
+                }
+            }
+            return Float.isFinite(total.getFloat());
+        }
+
+        /**
+         * Drops the step's gradients instead of applying them (a single bad batch must not poison the parameters);
+         * gives up with a clear message when it keeps happening.
+         */
+        private void skipStep(float value, int epoch) {
+            skippedSteps++;
+            if (++badSteps >= MAX_BAD_STEPS) {
+                throw new TrainingDivergedException(String.format(Locale.ROOT, "the training loss or its gradients"
+                                + " were not finite for %d steps in a row (loss %s at epoch %d, step %d, learning rate"
+                                + " %.3g): training stopped; lower --lr (now %.3g) or --clip (now %.3g), or check the"
+                                + " data for broken masks", badSteps, value, epoch, step + 1, currentLearningRate(),
+                        opts.learningRate(), opts.clipGradient()));
+            }
+            LOG.warn("skipped step {} of epoch {}: loss {} or its gradients not finite", step + 1, epoch, value);
+            for (Pair<String, Parameter> p : net.getParameters()) {
+                NDArray array = p.getValue().getArray();
+                if (p.getValue().requiresGradient()) {
+                    // set, not subtraction or multiplication: NaN - NaN and NaN * 0 are NaN
+                    array.getGradient().set(new float[Math.toIntExact(array.size())]);
+                }
             }
         }
 
@@ -292,7 +343,7 @@ public final class Trainer {
                 valLoss = lossSum / valSet.size();
             }
             double seconds = (System.nanoTime() - epochStart) / 1e9;
-            EpochMetrics m = new EpochMetrics(epoch, progress.steps, progress.meanLoss(), progress.counts.fgIou(),
+            EpochMetrics m = new EpochMetrics(epoch, progress.steps, skippedSteps, progress.meanLoss(), progress.counts.fgIou(),
                     valLoss, val == null ? null : val.fgIou(), val == null ? null : val.pixelIou(),
                     val == null ? null : val.miou(), val == null ? null : val.dice(),
                     currentLearningRate(),

@@ -1,0 +1,89 @@
+package org.maskstream.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.maskstream.data.Images;
+import org.maskstream.data.Mask;
+import org.maskstream.model.SavedModel;
+import org.maskstream.util.Json;
+import picocli.CommandLine;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The user path through train, eval and predict on a tiny generated dataset, and their errors. */
+class ModelCommandsTest {
+    @TempDir
+    Path tmp;
+
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    @Test
+    void trainEvalAndPredictWriteWhatTheySay() throws IOException {
+        Path data = tmp.resolve("data");
+        Path model = tmp.resolve("model");
+        assertEquals(0, run("generate", "--out", data.toString(), "--count", "12", "--size", "48", "--seed", "4"));
+        assertEquals(0, run("train", "--data", data.toString(), "--val", data.toString(), "--out", model.toString(),
+                "--size", "32", "--dim", "16", "--layers", "1", "--heads", "2", "--epochs", "2", "--batch", "6",
+                "--fusion", "concat", "--loss", "bce+iou"), err.toString());
+        assertEquals("concat", SavedModel.config(model).fusion().id());
+        assertEquals(2, Files.readAllLines(model.resolve("metrics.jsonl")).size());
+        assertTrue(Files.isRegularFile(model.resolve("curves.png")));
+
+        Path json = tmp.resolve("eval/metrics.json");
+        Path masks = tmp.resolve("masks");
+        assertEquals(0, run("eval", "--model", model.toString(), "--data", data.toString(), "--json", json.toString(),
+                "--save-masks", masks.toString()), err.toString());
+        JsonNode metrics = Json.MAPPER.readTree(json.toFile());
+        assertEquals(12, metrics.get("n").asInt());
+        for (String key : List.of("fg_iou", "pixel_iou", "miou", "dice")) {
+            double v = metrics.get(key).asDouble();
+            assertTrue(v >= 0 && v <= 1, key + " = " + v);
+        }
+        assertEquals(SavedModel.sha256(model).substring(0, 12), metrics.get("model_version").asText());
+        BufferedImage savedMask = Images.decode(Files.readAllBytes(masks.resolve("syn-4-000000-mask.png")));
+        assertEquals(48, savedMask.getWidth(), "masks are written at the original image size");
+        assertTrue(Files.isRegularFile(masks.resolve("syn-4-000011-overlay.png")));
+
+        Path out = tmp.resolve("pred/mask.png");
+        assertEquals(0, run("predict", "--model", model.toString(), "--image",
+                data.resolve("images/syn-4-000000.png").toString(), "--instruction", "remove the red star", "--out",
+                out.toString()), err.toString());
+        Mask predicted = Mask.fromImage(Images.decode(Files.readAllBytes(out)));
+        assertEquals(48, predicted.width());
+        assertEquals(48, predicted.height());
+    }
+
+    @Test
+    void mistakesAreExplainedWithoutAStackTrace() throws IOException {
+        assertEquals(2, run("eval", "--model", tmp.resolve("none").toString(), "--data", tmp.toString()));
+        assertTrue(err.toString().contains("does not exist"), err.toString());
+        Path data = tmp.resolve("data");
+        assertEquals(0, run("generate", "--out", data.toString(), "--count", "2", "--size", "32"));
+        assertEquals(2, run("train", "--data", data.toString(), "--out", tmp.resolve("m").toString(), "--fusion",
+                "dot"));
+        assertTrue(err.toString().contains("unknown fusion 'dot': use one of concat, outer, xattn-pooled, xattn"),
+                err.toString());
+        assertEquals(2, run("train", "--data", data.toString(), "--out", tmp.resolve("m").toString(), "--dim", "30"));
+        assertTrue(err.toString().contains("dim must be a positive multiple of 8"), err.toString());
+        assertEquals(2, run("predict", "--model", tmp.resolve("m").toString(), "--image", tmp.resolve("x.png")
+                .toString(), "--instruction", "x", "--out", tmp.resolve("o.png").toString()));
+        assertTrue(err.toString().contains("x.png does not exist"), err.toString());
+        assertTrue(!err.toString().contains("\tat "), "no stack trace: " + err);
+    }
+}
