@@ -120,6 +120,7 @@ public final class DemoCommand implements Callable<Integer> {
     private static List<String> launcher(Path tmp) {
         String java = ProcessHandle.current().info().command().orElse("java");
         return List.of(java, "-Dai.djl.offline=true", "-Djava.io.tmpdir=" + tmp,
+                "-XX:ErrorFile=" + tmp.resolve("hs_err_pid%p.log"),
                 "-Dlog4j2.configurationFile=log4j2-cli.properties", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName());
     }

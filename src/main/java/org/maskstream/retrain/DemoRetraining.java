@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The retraining loop inside {@code bin/maskstream demo}: a registry seeded with the demo's starting model and a
@@ -33,6 +34,7 @@ public final class DemoRetraining implements Demo.Loop {
     private static final String LEARNING_RATE = "3e-3";
     private static final String MARGIN = "0.01";
     private static final String MIN_VALIDATION = "20";
+    private static final long STOP_WAIT_S = 10;
 
     private final ModelRegistry registry;
     private final Path work;
@@ -102,7 +104,9 @@ public final class DemoRetraining implements Demo.Loop {
         try {
             status = child.waitFor();
         } catch (InterruptedException e) {
-            child.destroy();
+            // SIGKILL, and wait for it: a JVM asked to exit while a thread is inside libtorch can crash, and the
+            // demo deletes the folder the child works in as soon as this returns
+            child.destroyForcibly().waitFor(STOP_WAIT_S, TimeUnit.SECONDS);
             throw e;
         }
         List<Attempt> history = registry.history();
