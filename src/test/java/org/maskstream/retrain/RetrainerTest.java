@@ -20,7 +20,7 @@ class RetrainerTest {
         RegisteredModel start = Retrainer.seed(registry, RetrainFixtures.weakModel());
         Path store = dir.resolve("store");
         RetrainFixtures.writeStoreFile(store.resolve("b/part-0-0.avro"), RetrainFixtures.scenes("s", 60, 4));
-        RetrainOptions absurd = new RetrainOptions(Duration.ofSeconds(5), 1, 16, 1e30f, 1, 0.01, 5, false);
+        RetrainOptions absurd = new RetrainOptions(Duration.ofSeconds(20), 50, 16, 1e30f, 1, 0.01, 5, false);
 
         Attempt attempt = new Retrainer(registry, store.toUri(), null, absurd, u -> {
             throw new AssertionError("nothing may be published");
