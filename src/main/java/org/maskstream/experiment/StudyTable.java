@@ -79,7 +79,7 @@ public final class StudyTable {
             new Variant("xattn unet bce+boundary", Fusion.XATTN, Decoder.UNET, LossKind.BCE_BOUNDARY, 1,
                     "(future work: contour loss)", "", LOSSES));
 
-    /** Fits in 60 minutes on 2 cores. */
+    /** Sized for 60 minutes on 2 cores: about 40 minutes of training measured on a busy shared 2-core machine. */
     public static Budget fullBudget() {
         return new Budget(64, 1000, 100, 300, 5, 32, 32, 1, 2e-3f);
     }
@@ -340,6 +340,9 @@ public final class StudyTable {
         references.forEach((name, c) -> table.row("-", "baseline: " + name, "-", "-", 0, "(no training)", "-",
                 "**" + Markdown.number(c.fgIou()) + "**", c.miou(), c.pixelIou(), c.dice(), "-", "-", "0"));
         md.append(table).append('\n');
+        md.append(String.format(Locale.ROOT, "Training time of all rows together: %.1f minutes on this machine (the"
+                        + " budget is sized for 60 minutes on 2 cores).%n%n",
+                rows.stream().mapToDouble(r -> ModelRuns.epochSeconds(r.training().history())).sum() / 60));
         for (int i = 0; i < rows.size(); i++) {
             if (rows.get(i).divergence() != null) {
                 md.append("Row ").append(i + 1).append(" stopped early: ").append(rows.get(i).divergence())
