@@ -42,8 +42,13 @@ public final class ImportMagicBrushCommand implements Callable<Integer> {
         if (summary.skipped() > WARNINGS_SHOWN) {
             System.err.println("warning: ... and " + (summary.skipped() - WARNINGS_SHOWN) + " more skipped turns");
         }
-        System.out.printf("imported %d turns (%s layout) to %s; %d skipped, %d masks resized to their image%n",
-                summary.written(), summary.layout(), out.toAbsolutePath(), summary.skipped(), summary.masksResized());
+        System.out.printf("imported %d turns (%s layout) to %s; %d skipped, %d masks resized to their image, "
+                        + "%d empty masks%n", summary.written(), summary.layout(), out.toAbsolutePath(),
+                summary.skipped(), summary.masksResized(), summary.masksEmpty());
+        if (summary.masksEmpty() * 2 > summary.written()) {
+            System.err.println("warning: most masks mark no pixel: the release's masks should be RGBA with the edit "
+                    + "region transparent (or non-black without alpha); check a mask file of --from");
+        }
         if (summary.written() == 0) {
             throw new UserError("no turn of " + from.toAbsolutePath() + " could be imported: see the warnings above");
         }

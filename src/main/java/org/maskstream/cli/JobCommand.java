@@ -1,14 +1,95 @@
 package org.maskstream.cli;
 
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.maskstream.retrain.Gather;
+import org.maskstream.retrain.HotSwap;
+import org.maskstream.stream.EditMaskJob;
+import org.maskstream.stream.SavedModels;
+import org.maskstream.stream.StreamConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
-// PLACEHOLDER: replaced by the work item that owns 'job'.
-@Command(name = "job", mixinStandardHelpOptions = true, description = "Not implemented yet.")
+/**
+ * {@code maskstream job}: the edit-mask streaming job against a real Kafka. Under {@code flink run} it is submitted
+ * to the cluster (see {@code org.maskstream.stream.EditMaskJobMain}); run directly it runs in a local Flink.
+ */
+@Command(name = "job", mixinStandardHelpOptions = true,
+        description = {"Runs the edit-mask streaming job: edit-requests -> masks (edit-masks), live IoU (edit-iou), "
+                + "dead letters (edit-dlq).",
+                "Under 'flink run -c org.maskstream.stream.EditMaskJobMain target/maskstream.jar ...' it runs on that "
+                        + "cluster; started directly it runs in a local Flink inside this process.",
+                "Settings come from the maskstream.* keys of the Flink configuration, then these options, then --conf.",
+                "It switches to each model 'retrain' promotes (topic model-updates, one partition, created beforehand) and,"
+                        + " with --conf maskstream.gather.store=DIR, gathers labeled requests into DIR for 'retrain'."})
 public final class JobCommand implements Callable<Integer> {
+
+    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers, HOST:PORT[,HOST:PORT...] "
+            + "(default: maskstream.bootstrap.servers, localhost:9092).")
+    String bootstrapServers;
+
+    @Option(names = "--model", description = "Model folder written by 'train' (a path or file: URI), served until a "
+            + "model update arrives. Required unless maskstream.model is configured.")
+    String model;
+
+    @Option(names = "--parallelism", description = "Job parallelism (default: the cluster's).")
+    Integer parallelism;
+
+    @Option(names = "--batch-size", description = "Most requests per forward pass (default: 8).")
+    Integer batchSize;
+
+    @Option(names = "--batch-wait-ms", description = "Longest wait for a batch to fill, milliseconds (default: 20).")
+    Integer batchWaitMs;
+
+    @Option(names = "--window-ms", description = "IoU window size, milliseconds (default: 60000).")
+    Long windowMs;
+
+    @Option(names = "--delivery", description = "exactly-once (default) or at-least-once.")
+    String delivery;
+
+    @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Any configuration key (see the README's "
+            + "Configuration section), e.g. --conf maskstream.topic.requests=my-requests. Repeatable.")
+    Map<String, String> conf = new LinkedHashMap<>();
+
+    /** The job's configuration: Flink's maskstream.* keys, then the options, then --conf. */
+    StreamConfig config(Map<String, String> flinkConfiguration) {
+        Map<String, String> values = new LinkedHashMap<>(flinkConfiguration);
+        put(values, StreamConfig.Key.BOOTSTRAP_SERVERS, bootstrapServers);
+        put(values, StreamConfig.Key.MODEL, model);
+        put(values, StreamConfig.Key.PARALLELISM, parallelism);
+        put(values, StreamConfig.Key.BATCH_SIZE, batchSize);
+        put(values, StreamConfig.Key.BATCH_WAIT_MS, batchWaitMs);
+        put(values, StreamConfig.Key.WINDOW_MS, windowMs);
+        put(values, StreamConfig.Key.DELIVERY, delivery);
+        values.putAll(conf);
+        StreamConfig config;
+        try {
+            config = StreamConfig.fromMap(values);
+            EditMaskJob.initialModel(config);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage() + " (see 'maskstream job --help' and the README's Configuration section)");
+        }
+        return config;
+    }
+
+    private static void put(Map<String, String> values, StreamConfig.Key key, Object value) {
+        if (value != null) {
+            values.put(key.key(), String.valueOf(value));
+        }
+    }
+
     @Override
-    public Integer call() {
-        throw new UserError("'job' is not implemented yet");
+    public Integer call() throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamConfig config = config(env.getConfiguration().toMap());
+        EditMaskJob.configure(env, config);
+        EditMaskJob.Topology topology = EditMaskJob.buildOnKafka(env, config,
+                HotSwap.verified(env, HotSwap.source(config), SavedModels.LOADER));
+        Gather.attach(topology.requests(), config);
+        env.execute("maskstream edit-mask job");
+        return 0;
     }
 }

@@ -5,6 +5,8 @@ import org.maskstream.model.Decoder;
 import org.maskstream.model.Fusion;
 import org.maskstream.model.InvalidModelException;
 import org.maskstream.model.LossKind;
+import org.maskstream.model.MissingEncoderException;
+import org.maskstream.model.PretrainedEncoders;
 import org.maskstream.train.EpochMetrics;
 import org.maskstream.train.TrainOptions;
 import org.maskstream.train.TrainResult;
@@ -105,6 +107,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--skip-bad", description = "Skip bad dataset lines with a warning instead of stopping.")
     boolean skipBad;
 
+    @Option(names = "--image-encoder", description = "scratch, or mobilenet:PATH for the frozen ImageNet MobileNetV2"
+            + " ONNX file at PATH, which needs --decoder upconv (default: ${DEFAULT-VALUE}).")
+    String imageEncoder;
+
+    @Option(names = "--text-encoder", description = "scratch, or minilm for the frozen all-MiniLM-L6-v2, which also"
+            + " reads words the training instructions never used (default: ${DEFAULT-VALUE}).")
+    String textEncoder;
+
     @Option(names = "--threads", description = "PyTorch CPU threads (default: one per core; on a busy shared "
             + "machine 1 can be faster).")
     Integer threads;
@@ -119,7 +129,7 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             result = Trainer.train(train.examples(), validation == null ? List.of() : validation.examples(), opts,
                     out);
-        } catch (TrainingDivergedException | InvalidModelException e) {
+        } catch (TrainingDivergedException | InvalidModelException | MissingEncoderException e) {
             throw new UserError(e.getMessage(), e);
         }
         EpochMetrics best = result.best();
@@ -140,7 +150,8 @@ public final class TrainCommand implements Callable<Integer> {
                     .learningRate(lr).warmupSteps(warmup).clipGradient(clip).dim(dim).layers(layers)
                     .textLayers(textLayers).heads(heads).maxTokens(maxTokens).flip(!noFlip).initFrom(initFrom)
                     .timeLimit(maxMinutes == null ? null : Duration.ofMillis((long) (maxMinutes * 60_000)))
-                    .checkpoints(!noCheckpoints).progress(true).build()
+                    .checkpoints(!noCheckpoints).progress(true).imageEncoder(PretrainedEncoders.absolute(imageEncoder))
+                    .textEncoder(textEncoder).build()
                     .validated();
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);
@@ -161,7 +172,8 @@ public final class TrainCommand implements Callable<Integer> {
                     Map.entry("--warmup", str(d.warmupSteps())), Map.entry("--clip", str(d.clipGradient())),
                     Map.entry("--dim", str(d.dim())), Map.entry("--layers", str(d.layers())),
                     Map.entry("--text-layers", str(d.textLayers())), Map.entry("--heads", str(d.heads())),
-                    Map.entry("--max-tokens", str(d.maxTokens())));
+                    Map.entry("--max-tokens", str(d.maxTokens())), Map.entry("--image-encoder", d.imageEncoder()),
+                    Map.entry("--text-encoder", d.textEncoder()));
         }
 
         private static String str(Object o) {

@@ -2,10 +2,8 @@ package org.maskstream.data;
 
 import org.maskstream.model.IouCounts;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -105,10 +103,6 @@ public final class Baselines {
     /** Baseline name to its metrics so far, in the order of the class comment. */
     public Map<String, IouCounts> results() {
         return new LinkedHashMap<>(counts);
-    }
-
-    public List<String> names() {
-        return new ArrayList<>(predictors.keySet());
     }
 
     static Mask full(int w, int h) {

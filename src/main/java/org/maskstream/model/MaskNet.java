@@ -53,14 +53,12 @@ public final class MaskNet extends AbstractBlock {
         config.validate();
         ImageEncoder imageEncoder = switch (config.imageEncoder()) {
             case ModelConfig.SCRATCH -> new ScratchImageEncoder(config.inputSize(), config.dim());
-            default -> throw new IllegalArgumentException("image encoder '" + config.imageEncoder()
-                    + "' is not available in this build: use 'scratch'");
+            default -> PretrainedEncoders.image(config);
         };
         TextEncoder textEncoder = switch (config.textEncoder()) {
             case ModelConfig.SCRATCH -> new ScratchTextEncoder(new Vocabulary(config.vocabulary()),
                     config.maxTokens(), config.dim(), config.textLayers(), config.heads());
-            default -> throw new IllegalArgumentException("text encoder '" + config.textEncoder()
-                    + "' is not available in this build: use 'scratch'");
+            default -> PretrainedEncoders.text(config);
         };
         if (config.decoder() == Decoder.UNET && imageEncoder.skipChannels().isEmpty()) {
             throw new IllegalArgumentException("decoder 'unet' needs skip connections, but image encoder '"

@@ -40,11 +40,13 @@ import java.util.Map;
  *                      saved); {@code null} for no limit
  * @param checkpoints   save a checkpoint folder per epoch under {@code checkpoints/}
  * @param progress      draw a progress bar on standard error
+ * @param imageEncoder  image encoder id ({@code scratch}, or {@code mobilenet:PATH} for the frozen pretrained one)
+ * @param textEncoder   text encoder id ({@code scratch}, or {@code minilm} for the frozen pretrained one)
  */
 public record TrainOptions(Fusion fusion, Decoder decoder, LossKind loss, int epochs, int batchSize, int inputSize,
                            long seed, float learningRate, int warmupSteps, float clipGradient, int dim, int layers,
                            int textLayers, int heads, int maxTokens, boolean flip, Path initFrom, Duration timeLimit,
-                           boolean checkpoints, boolean progress) {
+                           boolean checkpoints, boolean progress, String imageEncoder, String textEncoder) {
 
     public TrainOptions {
         if (epochs < 1 || batchSize < 1) {
@@ -78,6 +80,8 @@ public record TrainOptions(Fusion fusion, Decoder decoder, LossKind loss, int ep
         out.put("flip", flip);
         out.put("init_from", initFrom == null ? null : initFrom.toString());
         out.put("time_limit", timeLimit == null ? null : timeLimit.toString());
+        out.put("image_encoder", imageEncoder);
+        out.put("text_encoder", textEncoder);
         return out;
     }
 
@@ -101,7 +105,8 @@ public record TrainOptions(Fusion fusion, Decoder decoder, LossKind loss, int ep
     /** The architecture these options describe, with {@code vocabulary} for the scratch text encoder. */
     public ModelConfig modelConfig(List<String> vocabulary) {
         return ModelConfig.builder().fusion(fusion).decoder(decoder).dim(dim).layers(layers).textLayers(textLayers)
-                .heads(heads).inputSize(inputSize).maxTokens(maxTokens).vocabulary(vocabulary).build();
+                .heads(heads).inputSize(inputSize).maxTokens(maxTokens).vocabulary(vocabulary)
+                .imageEncoder(imageEncoder).textEncoder(textEncoder).build();
     }
 
     public static final class Builder {
@@ -125,6 +130,8 @@ public record TrainOptions(Fusion fusion, Decoder decoder, LossKind loss, int ep
         private Duration timeLimit;
         private boolean checkpoints = true;
         private boolean progress = true;
+        private String imageEncoder = ModelConfig.SCRATCH;
+        private String textEncoder = ModelConfig.SCRATCH;
 
         public Builder fusion(Fusion v) { fusion = v; return this; }
         public Builder decoder(Decoder v) { decoder = v; return this; }
@@ -146,11 +153,13 @@ public record TrainOptions(Fusion fusion, Decoder decoder, LossKind loss, int ep
         public Builder timeLimit(Duration v) { timeLimit = v; return this; }
         public Builder checkpoints(boolean v) { checkpoints = v; return this; }
         public Builder progress(boolean v) { progress = v; return this; }
+        public Builder imageEncoder(String v) { imageEncoder = v; return this; }
+        public Builder textEncoder(String v) { textEncoder = v; return this; }
 
         public TrainOptions build() {
             return new TrainOptions(fusion, decoder, loss, epochs, batchSize, inputSize, seed, learningRate,
                     warmupSteps, clipGradient, dim, layers, textLayers, heads, maxTokens, flip, initFrom, timeLimit,
-                    checkpoints, progress);
+                    checkpoints, progress, imageEncoder, textEncoder);
         }
     }
 }

@@ -54,9 +54,11 @@ public final class MagicBrushImporter {
      * What an import did.
      *
      * @param masksResized turns whose mask had another size than the source image
+     * @param masksEmpty   turns whose mask marks no pixel: many of them suggest masks in another convention than
+     *                     the release's (alpha 0 = edit, or non-black = edit without alpha)
      * @param warnings     one message per skipped turn
      */
-    public record Summary(String layout, int written, int masksResized, List<String> warnings) {
+    public record Summary(String layout, int written, int masksResized, int masksEmpty, List<String> warnings) {
         public int skipped() {
             return warnings.size();
         }
@@ -244,6 +246,7 @@ public final class MagicBrushImporter {
         private final List<String> warnings = new ArrayList<>();
         private int written;
         private int resized;
+        private int empty;
 
         Turns(String layout) {
             this.layout = layout;
@@ -264,6 +267,7 @@ public final class MagicBrushImporter {
                         m = m.resize(image.getWidth(), image.getHeight());
                         resized++;
                     }
+                    empty += m.area() == 0 ? 1 : 0;
                 }
                 byte[] targetBytes = target.get();
                 BufferedImage edited = targetBytes == null ? null : decodeBytes(targetBytes, "target image");
@@ -292,7 +296,7 @@ public final class MagicBrushImporter {
         }
 
         Summary summary() {
-            return new Summary(layout, written, resized, List.copyOf(warnings));
+            return new Summary(layout, written, resized, empty, List.copyOf(warnings));
         }
     }
 

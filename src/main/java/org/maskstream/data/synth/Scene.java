@@ -67,6 +67,32 @@ public record Scene(int size, Background background, List<SceneObject> objects, 
         return visibleMask(objects, index, size);
     }
 
+    /**
+     * For each object, {@code [visible pixels, pixels when alone]}: one rasterisation per object, for the generator's
+     * check that objects barely hide each other.
+     */
+    static int[][] visibleAndFullAreas(List<SceneObject> objects, int size) {
+        int n = objects.size();
+        boolean[][] cover = new boolean[n][];
+        for (int i = 0; i < n; i++) {
+            cover[i] = coverage(objects.get(i).outline(), size);
+        }
+        boolean[] coveredFromAbove = new boolean[size * size];
+        int[][] areas = new int[n][2];
+        for (int i = n - 1; i >= 0; i--) {
+            for (int p = 0; p < coveredFromAbove.length; p++) {
+                if (cover[i][p]) {
+                    areas[i][1]++;
+                    if (!coveredFromAbove[p]) {
+                        areas[i][0]++;
+                    }
+                    coveredFromAbove[p] = true;
+                }
+            }
+        }
+        return areas;
+    }
+
     static Mask visibleMask(List<SceneObject> objects, int index, int size) {
         boolean[] px = coverage(objects.get(index).outline(), size);
         for (int j = index + 1; j < objects.size(); j++) {

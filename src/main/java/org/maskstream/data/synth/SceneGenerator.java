@@ -2,7 +2,6 @@ package org.maskstream.data.synth;
 
 import org.maskstream.data.DatasetWriter;
 import org.maskstream.data.Example;
-import org.maskstream.data.Mask;
 import org.maskstream.util.ProgressBar;
 
 import java.io.PrintStream;
@@ -227,9 +226,10 @@ public final class SceneGenerator {
     }
 
     private boolean visibleEnough(List<SceneObject> objects, int target) {
+        int[][] areas = Scene.visibleAndFullAreas(objects, size);
         for (int i = 0; i < objects.size(); i++) {
-            int full = Scene.visibleMask(objects.subList(i, i + 1), 0, size).area();
-            int visible = Scene.visibleMask(objects, i, size).area();
+            int visible = areas[i][0];
+            int full = areas[i][1];
             double needed = i == target ? MIN_VISIBLE_TARGET : MIN_VISIBLE_OTHER;
             if (full == 0 || visible < needed * full) {
                 return false;

@@ -56,18 +56,20 @@ class MagicBrushImporterTest {
                         png(photo(6, 4, 0x996633))),
                 row("327726", 2, png(photo(6, 4, 0x112233)), png(rgbaMask(3, 2, 0, 0, 1, 1)), "make it blue", null));
         writeShard(shards.resolve("train-00001-of-00002.parquet"),
-                row("5", 1, "not an image".getBytes(), png(rgbaMask(6, 4, 0, 0, 1, 1)), "remove the cat", null));
+                row("5", 1, "not an image".getBytes(), png(rgbaMask(6, 4, 0, 0, 1, 1)), "remove the cat", null),
+                row("6", 1, png(photo(6, 4, 0)), png(rgbaMask(6, 4, 0, 0, 0, 0)), "opaque mask: no region", null));
 
         MagicBrushImporter.Summary s = MagicBrushImporter.importFrom(tmp.resolve("hf"), tmp.resolve("out"), false, QUIET);
         assertEquals("parquet", s.layout());
-        assertEquals(2, s.written());
+        assertEquals(3, s.written());
         assertEquals(1, s.masksResized());
+        assertEquals(1, s.masksEmpty());
         assertEquals(1, s.skipped());
         assertTrue(s.warnings().get(0).contains("train-00001-of-00002.parquet row 0 (id 5-1): source image is not a "
                 + "readable image"), s.warnings().get(0));
 
         Dataset d = DatasetReader.read(tmp.resolve("out"), false);
-        assertEquals(List.of("327726-1", "327726-2"), d.examples().stream().map(Example::id).toList());
+        assertEquals(List.of("327726-1", "327726-2", "6-1"), d.examples().stream().map(Example::id).toList());
         Example first = d.examples().get(0);
         assertEquals("put a hat on the dog", first.instruction());
         assertEquals(0x336699, first.image().getRGB(0, 0) & 0xFFFFFF);

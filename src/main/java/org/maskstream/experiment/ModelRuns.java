@@ -1,0 +1,149 @@
+package org.maskstream.experiment;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import org.maskstream.data.Example;
+import org.maskstream.model.IouCounts;
+import org.maskstream.model.MaskModel;
+import org.maskstream.model.MaskNet;
+import org.maskstream.model.SavedModel;
+import org.maskstream.train.EpochMetrics;
+import org.maskstream.train.Evaluator;
+import org.maskstream.train.TrainOptions;
+import org.maskstream.train.TrainResult;
+import org.maskstream.train.Trainer;
+import org.maskstream.train.TrainingDivergedException;
+import org.maskstream.util.Json;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Scoring saved models for the experiments. */
+final class ModelRuns {
+    private ModelRuns() {
+    }
+
+    /** Written beside a model whose training diverged, with the reason. */
+    static final String DIVERGED = "diverged.txt";
+
+    /**
+     * Trains into {@code dir}. A run whose loss stops being finite is reported, not fatal: the result is the best
+     * epoch saved before it (with the epochs that finished) and {@link Training#divergence()} says why.
+     *
+     * @param reuse when {@code dir} already holds a finished run of {@code opts.epochs()} epochs (or a diverged
+     *              one), take it instead of training again
+     */
+    static Training train(List<Example> train, List<Example> val, TrainOptions opts, Path dir, PrintStream log,
+                          boolean reuse) {
+        if (reuse) {
+            Training done = finished(dir, opts.epochs());
+            if (done != null) {
+                log.println("reusing the model trained earlier in " + dir);
+                return done;
+            }
+        }
+        try {
+            return new Training(Trainer.train(train, val, opts, dir), null);
+        } catch (TrainingDivergedException e) {
+            log.println("training diverged: " + e.getMessage());
+            try {
+                Files.writeString(dir.resolve(DIVERGED), e.getMessage());
+            } catch (IOException io) {
+                throw new UncheckedIOException("cannot write " + dir.resolve(DIVERGED), io);
+            }
+            return new Training(fromDisk(dir), e.getMessage());
+        }
+    }
+
+    /** The run in {@code dir} when it finished {@code epochs} epochs or diverged; {@code null} otherwise. */
+    private static Training finished(Path dir, int epochs) {
+        try {
+            Path lines = dir.resolve(Trainer.METRICS_LINES);
+            String divergence = Files.exists(dir.resolve(DIVERGED)) ? Files.readString(dir.resolve(DIVERGED)) : null;
+            boolean complete = Files.exists(lines) && Files.readAllLines(lines).size() == epochs
+                    && Files.exists(dir.resolve(SavedModel.HASH));
+            return complete || divergence != null ? new Training(fromDisk(dir), divergence) : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the earlier run in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What a run left in {@code dir}: the curves of {@code metrics.jsonl}, the best epoch of {@code metrics.json}
+     * (0 when none was saved), and as time the sum of the epochs' times.
+     */
+    private static TrainResult fromDisk(Path dir) {
+        List<EpochMetrics> history = new ArrayList<>();
+        int best = 0;
+        try {
+            Path lines = dir.resolve(Trainer.METRICS_LINES);
+            if (Files.exists(lines)) {
+                for (String line : Files.readAllLines(lines)) {
+                    history.add(Json.MAPPER.readValue(line, EpochMetrics.class));
+                }
+            }
+            if (Files.exists(dir.resolve(SavedModel.METRICS))) {
+                best = Json.MAPPER.readTree(dir.resolve(SavedModel.METRICS).toFile()).path("epoch").asInt(0);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the training run in " + dir + ": " + e.getMessage(), e);
+        }
+        return new TrainResult(dir, best, List.copyOf(history), epochSeconds(history), true);
+    }
+
+    /** Training time as the sum of the epochs' times (training and per-epoch validation). */
+    static double epochSeconds(List<EpochMetrics> history) {
+        return history.stream().mapToDouble(EpochMetrics::seconds).sum();
+    }
+
+    /**
+     * A training run's outcome.
+     *
+     * @param divergence why training stopped early with a non-finite loss; {@code null} when it ran to the end.
+     *                   After a divergence {@code result} holds the epochs that finished, and its best epoch is 0
+     *                   when none did (then there is no model to score).
+     */
+    record Training(TrainResult result, String divergence) {
+        boolean hasModel() {
+            return result.bestEpoch() > 0;
+        }
+    }
+
+    /** The model in {@code dir} on {@code examples}. */
+    static IouCounts evaluate(Path dir, List<Example> examples) {
+        try (MaskModel model = SavedModel.load(dir)) {
+            return Evaluator.evaluate(model, examples);
+        }
+    }
+
+    /** Trainable parameters of the saved network (frozen pretrained encoders are not counted). */
+    static long parameterCount(Path dir) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            MaskNet net = SavedModel.loadNet(dir, manager);
+            long n = 0;
+            for (Pair<String, Parameter> p : net.getParameters()) {
+                n += p.getValue().getArray().size();
+            }
+            return n;
+        }
+    }
+
+    /** The metrics of one evaluation under the keys of {@code maskstream eval --json}. */
+    static Map<String, Object> metrics(IouCounts c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("n", c.n());
+        m.put("fg_iou", c.fgIou());
+        m.put("pixel_iou", c.pixelIou());
+        m.put("miou", c.miou());
+        m.put("dice", c.dice());
+        return m;
+    }
+}

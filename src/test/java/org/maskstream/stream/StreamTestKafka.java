@@ -1,0 +1,96 @@
+package org.maskstream.stream;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+
+import org.junit.jupiter.api.TestInfo;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Producing to and reading back from the embedded broker in stream tests. */
+final class StreamTestKafka {
+    private StreamTestKafka() {
+    }
+
+    /** A config on fresh topics (2 partitions), group and transactional ids named after the test. */
+    static StreamConfig freshConfig(EmbeddedKafka kafka, TestInfo info, String model, Map<StreamConfig.Key, Object> extra) {
+        String name = info.getTestMethod().orElseThrow().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        StreamConfig.Builder builder = StreamConfig.builder()
+                .bootstrapServers(kafka.bootstrapServers())
+                .topicPrefix(name + "-")
+                .model(model)
+                .set(StreamConfig.Key.GROUP_ID, name)
+                .set(StreamConfig.Key.TRANSACTIONAL_ID_PREFIX, name)
+                .set(StreamConfig.Key.START_FROM, "earliest")
+                .set(StreamConfig.Key.CHECKPOINT_INTERVAL_MS, 500)
+                .set(StreamConfig.Key.BATCH_SIZE, 16)
+                .set(StreamConfig.Key.WINDOW_MS, 10_000)
+                .set(StreamConfig.Key.RESTART_DELAY_MS, 200);
+        extra.forEach(builder::set);
+        StreamConfig config = builder.build();
+        kafka.createTopics(config, 2, config.topics());
+        return config;
+    }
+
+    /** Writes key/value pairs to the config's request topic and waits for every ack. */
+    static void produce(StreamConfig config, List<Map.Entry<String, byte[]>> records) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaWiring.byteProducerProperties(config))) {
+            for (Map.Entry<String, byte[]> r : records) {
+                byte[] key = r.getKey() == null ? null : r.getKey().getBytes(StandardCharsets.UTF_8);
+                producer.send(new ProducerRecord<>(config.requestsTopic(), key, r.getValue()));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Every committed record of {@code topic}, up to the end offsets as of now. */
+    static List<ConsumerRecord<byte[], byte[]>> readAll(StreamConfig config, String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                KafkaWiring.byteConsumerProperties(config, "test-reader-" + UUID.randomUUID()))) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (PartitionInfo p : consumer.partitionsFor(topic)) {
+                partitions.add(new TopicPartition(topic, p.partition()));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("reading " + topic + " did not reach its end offsets " + end);
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+            return out;
+        }
+    }
+
+    /** Polls {@code topic} until at least {@code count} committed records arrived, for unbounded jobs. */
+    static List<ConsumerRecord<byte[], byte[]>> awaitRecords(StreamConfig config, String topic, int count,
+                                                            Duration timeout) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                KafkaWiring.byteConsumerProperties(config, "test-awaiter-" + UUID.randomUUID()))) {
+            consumer.subscribe(List.of(topic));
+            List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (out.size() < count) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("only " + out.size() + " of " + count + " records arrived on " + topic
+                            + " within " + timeout);
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+            return out;
+        }
+    }
+}
