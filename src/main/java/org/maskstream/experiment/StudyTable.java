@@ -406,7 +406,7 @@ public final class StudyTable {
         s.append(String.format(Locale.ROOT, "mIoU averages the foreground IoU with the background IoU, and the"
                         + " background is most of each image, so mIoU sits above fg IoU: by %.3f on average over the"
                         + " rows here. A model that predicts nothing already scores mIoU %.3f (fg IoU %.3f) on this"
-                        + " test set. The best pooled-fusion row has fg IoU %.3f but mIoU %.3f.",
+                        + " test set. Among the pooled-fusion rows fg IoU is at most %.3f while mIoU reaches %.3f.",
                 meanGap, empty.miou(), empty.fgIou(), bestPooledFg, bestPooledMiou));
         s.append(String.format(Locale.ROOT, " So mIoU can make a weak model look good, and the study's 0.9166 and"
                         + " 0.9617 for pooled cross-attention %s. But mIoU cannot explain the whole table: under mIoU"
