@@ -97,7 +97,7 @@ public final class DemoCommand implements Callable<Integer> {
                         + "); run the demo again, or give a model folder with --model", e);
             }
             DemoRetraining loop = noRetrain ? null : DemoRetraining.create(tmp.resolve("retraining"), modelDir,
-                    retrainEvery);
+                    retrainEvery, launcher(tmp));
             running[0] = new Demo(new Demo.Options(durationSeconds == null ? null : Duration.ofSeconds(durationSeconds),
                     rate, examples, loop == null ? modelDir : loop.servingModel(), System.out, loop), tmp);
             long results = running[0].run();
@@ -114,6 +114,14 @@ public final class DemoCommand implements Callable<Integer> {
                 // Ctrl-C: the hook is running and waits for 'finished'
             }
         }
+    }
+
+    /** This launcher in a new JVM: same Java, class path and temporary folder, DJL offline. */
+    private static List<String> launcher(Path tmp) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        return List.of(java, "-Dai.djl.offline=true", "-Djava.io.tmpdir=" + tmp,
+                "-Dlog4j2.configurationFile=log4j2-cli.properties", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName());
     }
 
     private List<Example> readData() {

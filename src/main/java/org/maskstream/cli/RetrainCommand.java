@@ -129,7 +129,7 @@ public final class RetrainCommand implements Callable<Integer> {
                 print(attempt);
                 return attempt.outcome() == Attempt.Outcome.FAILED ? 1 : 0;
             }
-            try (BackgroundRetraining background = BackgroundRetraining.start(retrainer, Duration.ZERO,
+            try (BackgroundRetraining background = BackgroundRetraining.start(retrainer::runOnce, Duration.ZERO,
                     schedule.every, RetrainCommand::print)) {
                 background.awaitStop();
             }

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,14 +28,18 @@ public final class BackgroundRetraining implements AutoCloseable {
     }
 
     /**
-     * @param report called with each recorded attempt, on the retraining thread
+     * @param attempt one attempt, e.g. {@link Retrainer#runOnce}
+     * @param report  called with each recorded attempt, on the retraining thread
      */
-    public static BackgroundRetraining start(Retrainer retrainer, Duration firstAfter, Duration every,
+    public static BackgroundRetraining start(Callable<Attempt> attempt, Duration firstAfter, Duration every,
                                              Consumer<Attempt> report) {
         BackgroundRetraining background = new BackgroundRetraining();
         background.executor.scheduleWithFixedDelay(() -> {
             try {
-                report.accept(retrainer.runOnce());
+                report.accept(attempt.call());
+            } catch (InterruptedException e) {
+                // close(): the attempt was stopped on purpose
+                Thread.currentThread().interrupt();
             } catch (Exception e) {
                 LOG.error("retraining attempt did not run: {}", e.getMessage(), e);
             }

@@ -25,7 +25,7 @@ class BackgroundRetrainingTest {
                     throw new AssertionError("nothing may be published");
                 });
         List<Attempt> reported = new CopyOnWriteArrayList<>();
-        try (BackgroundRetraining background = BackgroundRetraining.start(retrainer, Duration.ZERO,
+        try (BackgroundRetraining background = BackgroundRetraining.start(retrainer::runOnce, Duration.ZERO,
                 Duration.ofMillis(50), reported::add)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (reported.size() < 3 && System.nanoTime() < deadline) {
