@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * Everything {@link Trainer#train} needs besides the data; the fields mirror the {@code train} command's flags.
- * The defaults ({@link #builder()}) are the best setting measured so far on the 2,000-scene 64 px benchmark;
- * {@code docs/results.md} has the numbers (the 0.80 foreground IoU target is not reached yet).
+ * The defaults ({@link #builder()}) follow the runs in {@code docs/results.md} on the 2,000-scene 64 px benchmark
+ * (the 0.80 foreground IoU target is not reached yet).
  *
  * @param fusion        fusion method ({@code --fusion})
  * @param decoder       decoder ({@code --decoder})
