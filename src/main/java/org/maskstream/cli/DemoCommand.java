@@ -4,6 +4,7 @@ import org.maskstream.data.Dataset;
 import org.maskstream.data.DatasetException;
 import org.maskstream.data.DatasetReader;
 import org.maskstream.data.Example;
+import org.maskstream.retrain.DemoRetraining;
 import org.maskstream.stream.Demo;
 import org.maskstream.stream.DemoModel;
 import org.maskstream.stream.Directories;
@@ -23,11 +24,22 @@ import java.util.concurrent.TimeUnit;
 /** {@code maskstream demo}: the streaming job end to end in one process, no arguments needed. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Runs the whole pipeline in this process: an in-process Kafka broker, the streaming job on a "
-                + "local Flink, steady synthetic traffic (half labeled, 1% corrupt) and a live line every 5 s: "
+                + "local Flink, steady synthetic traffic (half labeled, 1%% corrupt) and a live line every 5 s: "
                 + "events/s, p50/p99 latency, the last window's IoU, dead letters.",
-                "The first run trains a small model into ~/.cache/maskstream/demo-model (a few minutes); later runs "
-                        + "reuse it. Ctrl-C or the end of --duration stops it cleanly."})
+                "The job starts from a deliberately weak model (trained for seconds, once, into "
+                        + "~/.cache/maskstream/demo-model-weak), gathers the labeled events and retrains in the background "
+                        + "every --retrain-every; a better model is hot-swapped in, so the live line's model version and "
+                        + "window IoU change. With --no-retrain it serves a small model trained once into "
+                        + "~/.cache/maskstream/demo-model (a few minutes); later runs reuse both.",
+                "Ctrl-C or the end of --duration stops it cleanly."})
 public final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--no-retrain", description = "Serve the trained demo model as is: no gathering, no retraining.")
+    boolean noRetrain;
+
+    @Option(names = "--retrain-every", defaultValue = "2m", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Time between retraining attempts (default: ${DEFAULT-VALUE}).")
+    Duration retrainEvery;
 
     @Option(names = "--duration", description = "Seconds to stream (default: until Ctrl-C).")
     Long durationSeconds;
@@ -46,6 +58,9 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!(rate > 0)) {
             throw new UserError("--rate must be positive, got " + rate);
+        }
+        if (retrainEvery.isZero() || retrainEvery.isNegative()) {
+            throw new UserError("--retrain-every must be positive, got " + retrainEvery);
         }
         if (durationSeconds != null && durationSeconds <= 0) {
             throw new UserError("--duration must be a positive number of seconds, got " + durationSeconds);
@@ -75,13 +90,16 @@ public final class DemoCommand implements Callable<Integer> {
             List<Example> examples = data == null ? null : readData();
             Path modelDir;
             try {
-                modelDir = model != null ? model : DemoModel.ensure(DemoModel.DEFAULT_DIR, System.out);
+                modelDir = model != null ? model : noRetrain ? DemoModel.ensure(DemoModel.DEFAULT_DIR, System.out)
+                        : DemoModel.ensure(DemoModel.WEAK_DIR, DemoModel.WEAK_BUDGET, System.out);
             } catch (TrainingDivergedException e) {
                 throw new UserError("training the demo model diverged three times (" + e.getMessage()
                         + "); run the demo again, or give a model folder with --model", e);
             }
+            DemoRetraining loop = noRetrain ? null : DemoRetraining.create(tmp.resolve("retraining"), modelDir,
+                    retrainEvery, launcher(tmp));
             running[0] = new Demo(new Demo.Options(durationSeconds == null ? null : Duration.ofSeconds(durationSeconds),
-                    rate, examples, modelDir, System.out), tmp);
+                    rate, examples, loop == null ? modelDir : loop.servingModel(), System.out, loop), tmp);
             long results = running[0].run();
             if (results == 0) {
                 throw new UserError("the demo produced no results; see the log lines above for the cause");
@@ -96,6 +114,14 @@ public final class DemoCommand implements Callable<Integer> {
                 // Ctrl-C: the hook is running and waits for 'finished'
             }
         }
+    }
+
+    /** This launcher in a new JVM: same Java, class path and temporary folder, DJL offline. */
+    private static List<String> launcher(Path tmp) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        return List.of(java, "-Dai.djl.offline=true", "-Djava.io.tmpdir=" + tmp,
+                "-Dlog4j2.configurationFile=log4j2-cli.properties", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName());
     }
 
     private List<Example> readData() {

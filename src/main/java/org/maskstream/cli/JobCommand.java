@@ -1,7 +1,10 @@
 package org.maskstream.cli;
 
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.maskstream.retrain.Gather;
+import org.maskstream.retrain.HotSwap;
 import org.maskstream.stream.EditMaskJob;
+import org.maskstream.stream.SavedModels;
 import org.maskstream.stream.StreamConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,7 +22,9 @@ import java.util.concurrent.Callable;
                 + "dead letters (edit-dlq).",
                 "Under 'flink run -c org.maskstream.stream.EditMaskJobMain target/maskstream.jar ...' it runs on that "
                         + "cluster; started directly it runs in a local Flink inside this process.",
-                "Settings come from the maskstream.* keys of the Flink configuration, then these options, then --conf."})
+                "Settings come from the maskstream.* keys of the Flink configuration, then these options, then --conf.",
+                "It switches to each model 'retrain' promotes (topic model-updates, one partition, created beforehand) and,"
+                        + " with --conf maskstream.gather.store=DIR, gathers labeled requests into DIR for 'retrain'."})
 public final class JobCommand implements Callable<Integer> {
 
     @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers, HOST:PORT[,HOST:PORT...] "
@@ -81,7 +86,9 @@ public final class JobCommand implements Callable<Integer> {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         StreamConfig config = config(env.getConfiguration().toMap());
         EditMaskJob.configure(env, config);
-        EditMaskJob.buildOnKafka(env, config);
+        EditMaskJob.Topology topology = EditMaskJob.buildOnKafka(env, config,
+                HotSwap.verified(env, HotSwap.source(config), SavedModels.LOADER));
+        Gather.attach(topology.requests(), config);
         env.execute("maskstream edit-mask job");
         return 0;
     }

@@ -71,6 +71,8 @@ public final class ProduceCommand implements Callable<Integer> {
                 bar.step(1);
             }
             producer.flush();
+        } catch (IllegalStateException e) {
+            throw new UserError(e.getMessage() + " (is the broker at " + bootstrapServers + " up, and the topic there?)", e);
         }
         System.out.printf(Locale.ROOT, "sent %d requests from %s to %s on %s%n", total, data, topic, bootstrapServers);
         return 0;

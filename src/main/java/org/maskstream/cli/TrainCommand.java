@@ -25,10 +25,11 @@ import java.util.concurrent.Callable;
 
 /** {@code maskstream train}: trains a model on a dataset folder and saves it. */
 @Command(name = "train", mixinStandardHelpOptions = true, defaultValueProvider = TrainCommand.Defaults.class,
-        description = {"Trains an edit-mask model (image + instruction -> region) on a dataset folder and saves it",
-                "in --out: parameters, config.json, metrics.json, parameters.sha256, plus metrics.jsonl, curves.png",
-                "and checkpoints/epoch-NNN/. The saved model is the epoch with the best validation foreground IoU",
-                "(the last epoch without --val). Same seed, same data: same model (on the CPU)."})
+        description = {"Trains an edit-mask model (image + instruction -> region) on a dataset folder and saves it "
+                + "in --out: parameters, config.json, metrics.json, parameters.sha256, plus metrics.jsonl, "
+                + "curves.png and checkpoints/epoch-NNN/.",
+                "The saved model is the epoch with the best validation foreground IoU (the last epoch without "
+                + "--val). Same seed, same data: same model (on the CPU)."})
 public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--data", required = true, description = "Training dataset folder (with manifest.jsonl).")
@@ -88,8 +89,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-tokens", description = "Instruction words read (default: ${DEFAULT-VALUE}).")
     int maxTokens;
 
-    @Option(names = "--no-flip", description = "Turn off random horizontal flips (which swap left/right in the "
-            + "instruction).")
+    @Option(names = "--no-flip", description = "Turn off random horizontal and vertical mirrors (which swap "
+            + "left/right and top/bottom in the instruction).")
     boolean noFlip;
 
     @Option(names = "--init-from", description = "Fine-tune a saved model (its architecture and vocabulary are "

@@ -37,13 +37,17 @@ public final class DatasetReader {
     }
 
     /**
-     * Reads every example of the dataset in {@code dir} into memory, images as RGB.
+     * Reads every example of the dataset in {@code dir} into memory, images as RGB. A gathered training store (see
+     * {@link GatheredStore}) is read as well, so {@code train} and {@code eval} work on what the job gathered.
      *
      * @param skipBad skip bad lines with a warning instead of failing on the first one
      * @throws DatasetException when the manifest is missing or unreadable, or on the first bad line unless
      *                          {@code skipBad}
      */
     public static Dataset read(Path dir, boolean skipBad) {
+        if (GatheredStore.isStore(dir)) {
+            return GatheredStore.read(dir.toUri(), skipBad);
+        }
         List<Example> examples = new ArrayList<>();
         Report report = forEach(dir, skipBad, examples::add);
         return new Dataset(dir, examples, report.skipped(), report.warnings());
@@ -115,7 +119,7 @@ public final class DatasetReader {
         if (!Files.isRegularFile(manifest)) {
             throw new DatasetException("no " + MANIFEST + " in " + dir.toAbsolutePath()
                     + ": a dataset is a folder with a manifest.jsonl (see 'maskstream generate' or 'maskstream "
-                    + "import-magicbrush' to make one)");
+                    + "import-magicbrush' to make one) or a store of gathered *.avro files");
         }
         return manifest;
     }

@@ -58,8 +58,8 @@ public record ModelConfig(Fusion fusion, Decoder decoder, String imageEncoder, S
                 "input size must be 8 times a power of two (16, 32, 64, 128...), got " + inputSize);
         require(maxTokens >= 1, "maxTokens must be at least 1, got " + maxTokens);
         require(threshold > 0 && threshold < 1, "threshold must be in (0, 1), got " + threshold);
-        require(SCRATCH.equals(textEncoder) ? vocabulary.size() >= Vocabulary.RESERVED
-                : true, "the scratch text encoder needs a vocabulary (build one from the training instructions)");
+        require(!SCRATCH.equals(textEncoder) || vocabulary.size() >= Vocabulary.RESERVED,
+                "the scratch text encoder needs a vocabulary (build one from the training instructions)");
     }
 
     private static void require(boolean ok, String message) {

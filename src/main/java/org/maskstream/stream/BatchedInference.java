@@ -119,6 +119,8 @@ public class BatchedInference extends RichAsyncFunction<InferenceRequest, Infere
                 byModel.computeIfAbsent(ModelStore.key(ref), k -> new ArrayList<>()).add(p);
             }
             byModel.values().forEach(this::runOneModel);
+            // After a hot-swap the old version's last batch is done: free it rather than wait for eviction.
+            store.retainOnly(byModel.keySet());
         }
 
         private void runOneModel(List<Pending> group) {

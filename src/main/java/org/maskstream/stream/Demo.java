@@ -44,8 +44,23 @@ public final class Demo {
      * @param duration how long to stream; null: until {@link #stop()} (Ctrl-C)
      * @param rate     requests per second
      * @param data     dataset folder to stream; null: synthetic scenes
+     * @param loop     the retraining loop to run alongside; null: none
      */
-    public record Options(Duration duration, double rate, List<Example> data, Path model, PrintStream out) {
+    public record Options(Duration duration, double rate, List<Example> data, Path model, PrintStream out, Loop loop) {
+    }
+
+    /**
+     * What the retraining loop adds to the demo ({@code org.maskstream.retrain.DemoRetraining}): its settings, its
+     * parts of the job, and attempts in the background while the demo streams.
+     */
+    public interface Loop {
+        StreamConfig configure(StreamConfig config);
+
+        /** Adds the job to {@code env}, in place of {@link EditMaskJob#buildOnKafka} without model updates. */
+        void build(StreamExecutionEnvironment env, StreamConfig config);
+
+        /** Starts the background work once the broker and the job run; closed when the demo ends. */
+        AutoCloseable start(StreamConfig config, PrintStream out) throws Exception;
     }
 
     private final Options options;
@@ -63,7 +78,7 @@ public final class Demo {
     }
 
     /** The demo's config: small windows and frequent checkpoints, so a person sees numbers within seconds. */
-    static StreamConfig config(String bootstrapServers, Path model) {
+    private StreamConfig config(String bootstrapServers, Path model) {
         return StreamConfig.builder()
                 .bootstrapServers(bootstrapServers)
                 .model(model.toString())
@@ -75,6 +90,7 @@ public final class Demo {
                 .set(StreamConfig.Key.TRANSACTIONAL_ID_PREFIX, "maskstream-demo")
                 .set(StreamConfig.Key.START_FROM, "earliest")
                 .set(StreamConfig.Key.RESTART_DELAY_MS, 1000)
+                .set(StreamConfig.Key.CHECKPOINT_DIR, tmp.resolve("checkpoints").toUri().toString())
                 .build();
     }
 
@@ -94,14 +110,20 @@ public final class Demo {
         PrintStream out = options.out;
         out.println("starting an in-process Kafka broker...");
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            StreamConfig config = config(kafka.bootstrapServers(), options.model);
+            StreamConfig plain = config(kafka.bootstrapServers(), options.model);
+            StreamConfig config = options.loop == null ? plain : options.loop.configure(plain);
             kafka.createTopics(config, 1, config.topics());
             out.println("Kafka on " + kafka.bootstrapServers() + "; starting the Flink job with model " + options.model);
 
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, flinkConfiguration());
             EditMaskJob.configure(env, config);
-            EditMaskJob.buildOnKafka(env, config);
+            if (options.loop == null) {
+                EditMaskJob.buildOnKafka(env, config, null);
+            } else {
+                options.loop.build(env, config);
+            }
             JobClient job = env.executeAsync("maskstream demo");
+            AutoCloseable loop = options.loop == null ? () -> { } : options.loop.start(config, out);
             Watcher watcher = new Watcher(config);
             Thread producer = new Thread(() -> produce(config), "demo-producer");
             try {
@@ -113,6 +135,7 @@ public final class Demo {
             } finally {
                 stopping = true;
                 producer.join();
+                loop.close();
                 watcher.close();
                 stopJob(job);
             }
@@ -153,6 +176,8 @@ public final class Demo {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (IllegalStateException e) {
+            options.out.println("the demo's producer stopped: " + e.getMessage());
         }
     }
 
@@ -167,6 +192,7 @@ public final class Demo {
         long results;
         long deadLetters;
         IouMetric lastIou;
+        String serving = "-";
 
         Watcher(StreamConfig config) {
             this.config = config;
@@ -199,6 +225,7 @@ public final class Demo {
             if (r.topic().equals(config.masksTopic())) {
                 MaskResult result = resultCodec.decode(r.value());
                 latencies.add(result.getLatencyMs());
+                serving = result.getModelVersion();
                 intervalResults++;
                 results++;
             } else if (r.topic().equals(config.iouTopic())) {
@@ -216,9 +243,9 @@ public final class Demo {
             String iouText = lastIou == null ? "window IoU - (first window still open)" : String.format(Locale.ROOT,
                     "window IoU %.3f (n=%d, model %s, %s)", lastIou.getMeanFgIou(), lastIou.getCount(),
                     lastIou.getModelVersion(), lastIou.getWindowStart().toString().substring(11, 19));
-            return String.format(Locale.ROOT, "[%4.0fs] %6.1f events/s | latency p50 %s p99 %s | %s | dead letters %d",
-                    elapsedS, intervalResults / intervalS, millis(sorted, 0.50), millis(sorted, 0.99),
-                    iouText, deadLetters);
+            return String.format(Locale.ROOT, "[%4.0fs] %6.1f events/s | serving %s | latency p50 %s p99 %s | %s"
+                            + " | dead letters %d", elapsedS, intervalResults / intervalS, serving, millis(sorted, 0.50),
+                    millis(sorted, 0.99), iouText, deadLetters);
         }
 
         private static String millis(long[] sorted, double q) {

@@ -36,6 +36,10 @@ public final class DemoModel {
     private static final int TRAIN_SCENES = 1200;
     private static final int VALIDATION_SCENES = 100;
     private static final Duration BUDGET = Duration.ofSeconds(150);
+    /** Where the demo keeps the deliberately weak model its retraining loop starts from. */
+    public static final Path WEAK_DIR = DEFAULT_DIR.resolveSibling("demo-model-weak");
+    /** The weak model's training time: a few dozen steps, far from what the data allows. */
+    public static final Duration WEAK_BUDGET = Duration.ofSeconds(3);
     private static final float LEARNING_RATE = 1e-3f;
 
     private DemoModel() {
@@ -43,6 +47,11 @@ public final class DemoModel {
 
     /** The model folder in {@code dir}, training it first when there is none (or a damaged one). */
     public static Path ensure(Path dir, PrintStream out) {
+        return ensure(dir, BUDGET, out);
+    }
+
+    /** As {@link #ensure(Path, PrintStream)}, training for at most {@code budget}. */
+    public static Path ensure(Path dir, Duration budget, PrintStream out) {
         if (Files.isDirectory(dir)) {
             try {
                 SavedModel.config(dir);
@@ -53,7 +62,7 @@ public final class DemoModel {
             }
         }
         out.printf(Locale.ROOT, "no demo model in %s yet: training a small one on %d synthetic scenes "
-                + "(at most %d s, once; later runs reuse it)%n", dir, TRAIN_SCENES, BUDGET.toSeconds());
+                + "(at most %d s, once; later runs reuse it)%n", dir, TRAIN_SCENES, budget.toSeconds());
         SceneGenerator generator = new SceneGenerator(SIZE, Phrasing.NORMAL);
         List<Example> train = scenes(generator, TRAIN_SEED, TRAIN_SCENES);
         List<Example> validation = scenes(generator, VALIDATION_SEED, VALIDATION_SCENES);
@@ -64,7 +73,7 @@ public final class DemoModel {
             for (float lr = LEARNING_RATE; result == null; lr /= 2) {
                 // small and quick to train: the demo shows the stream, the study (experiment) the best models
                 options = TrainOptions.builder().inputSize(SIZE).dim(32).layers(1).batchSize(16).learningRate(lr)
-                        .epochs(40).timeLimit(BUDGET).checkpoints(false).progress(true).build();
+                        .epochs(40).timeLimit(budget).checkpoints(false).progress(true).build();
                 Directories.deleteRecursively(partial);
                 try {
                     result = Trainer.train(train, validation, options, partial);

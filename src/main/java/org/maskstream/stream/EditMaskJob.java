@@ -4,6 +4,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -25,9 +26,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The edit-mask streaming job, assembled from its sources and sinks (Kafka is wired only by {@link KafkaWiring}):
  * <pre>
- * requests -> decode -> tag-model-version (broadcast: model updates) -> inference (async, micro-batched)
- *          -> split-outcomes -> masks
- *                            -> labeled-results -> iou-watermarks -> iou-windows (per model version) -> iou
+ * requests -> decode -> tag-model-version (broadcast: model updates) -> event-time
+ *          -> inference (async, micro-batched) -> split-outcomes -> masks
+ *                                                                -> labeled-results -> iou-windows (per model version) -> iou
  * decode / split-outcomes dead letters -> count-dead-letters -> dead letters
  * </pre>
  * See {@code docs/architecture.md}, section "Streaming job", for state and delivery guarantees.
@@ -41,16 +42,18 @@ public final class EditMaskJob {
                            DataStream<IouMetric> iouMetrics, DataStream<DeadLetter> deadLetters) {
     }
 
-    /** Checkpointing and a bounded fixed-delay restart strategy, from the config. */
+    /** Checkpointing (and its storage, when configured) and a bounded fixed-delay restart strategy, from the config. */
     public static void configure(StreamExecutionEnvironment env, StreamConfig config) {
         env.enableCheckpointing(config.checkpointInterval().toMillis(),
                 config.delivery() == StreamConfig.Delivery.EXACTLY_ONCE
                         ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
-        Configuration restart = new Configuration();
-        restart.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, config.restartAttempts());
-        restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, config.restartDelay());
-        env.configure(restart);
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, config.restartAttempts());
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, config.restartDelay());
+        // The async operator's in-flight requests (images) are part of each checkpoint: they need file storage.
+        config.checkpointDir().ifPresent(dir -> conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir));
+        env.configure(conf);
         if (config.parallelism() > 0) {
             env.setParallelism(config.parallelism());
         }
@@ -69,9 +72,14 @@ public final class EditMaskJob {
                 .build();
     }
 
-    /** The job on Kafka, serving saved model folders. */
-    public static Topology buildOnKafka(StreamExecutionEnvironment env, StreamConfig config) {
-        return build(env, config, KafkaWiring.requestSource(config, false), null, KafkaWiring.masksSink(config),
+    /**
+     * The job on Kafka, serving saved model folders.
+     *
+     * @param modelUpdates verified model refs to switch to (the retraining loop's {@code HotSwap.verified}), or null
+     */
+    public static Topology buildOnKafka(StreamExecutionEnvironment env, StreamConfig config,
+                                        DataStream<ModelRef> modelUpdates) {
+        return build(env, config, KafkaWiring.requestSource(config, false), modelUpdates, KafkaWiring.masksSink(config),
                 KafkaWiring.iouSink(config), KafkaWiring.deadLetterSink(config), SavedModels.LOADER);
     }
 
@@ -97,7 +105,16 @@ public final class EditMaskJob {
         SingleOutputStreamOperator<InferenceRequest> tagged = decoded
                 .connect(updates.broadcast(TagModelVersion.STATE))
                 .process(new TagModelVersion(initial), AvroTypes.of(InferenceRequest.class))
-                .name("tag-model-version").uid("tag-model-version");
+                .name("tag-model-version").uid("tag-model-version")
+                // Event time starts here, before inference: the async operator never lets a result overtake a
+                // watermark, so a slow batch cannot make its own results late. Assigned after inference, an
+                // unordered or stalled subtask looked idle and the windows dropped its results. Assigning here
+                // also ignores the model-updates input, which carries no event time.
+                .assignTimestampsAndWatermarks(WatermarkStrategy
+                        .<InferenceRequest>forBoundedOutOfOrderness(config.watermarkOutOfOrder())
+                        .withTimestampAssigner((r, previous) -> r.getRequest().getEventTime().toEpochMilli())
+                        .withIdleness(config.watermarkIdle()))
+                .name("event-time").uid("event-time");
 
         SingleOutputStreamOperator<InferenceOutcome> outcomes = AsyncDataStream.unorderedWait(tagged,
                         new BatchedInference(config, initial, loader),
@@ -112,11 +129,6 @@ public final class EditMaskJob {
 
         SingleOutputStreamOperator<IouMetric> iouMetrics = results
                 .filter(r -> r.getPixelCounts() != null).name("labeled-results").uid("labeled-results")
-                .assignTimestampsAndWatermarks(WatermarkStrategy
-                        .<MaskResult>forBoundedOutOfOrderness(config.watermarkOutOfOrder())
-                        .withTimestampAssigner((r, previous) -> r.getEventTime().toEpochMilli())
-                        .withIdleness(config.watermarkIdle()))
-                .name("iou-watermarks").uid("iou-watermarks")
                 .keyBy(MaskResult::getModelVersion, TypeInformation.of(String.class))
                 .window(TumblingEventTimeWindows.of(config.window()))
                 .aggregate(new IouWindows.Aggregate(), new IouWindows.Emit(),

@@ -78,7 +78,7 @@ public final class KafkaWiring {
     }
 
     /** A sink keyed by {@code key}, values in single-object encoding, transactional ids unique per sink. */
-    private static <T extends SpecificRecordBase> KafkaSink<T> sink(StreamConfig config, String topic, String name,
+    public static <T extends SpecificRecordBase> KafkaSink<T> sink(StreamConfig config, String topic, String name,
                                                                Class<T> type, SerializationSchema<T> key) {
         Properties producer = new Properties();
         producer.putAll(producerSettings(config));

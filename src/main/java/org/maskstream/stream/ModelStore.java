@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The models one inference subtask holds, by {@link ModelRef} (uri and hash): loaded on first use, at most
@@ -58,6 +59,19 @@ final class ModelStore implements AutoCloseable {
             it.remove();
             LOG.info("model {} evicted from the store and closed", eldest.getValue().version());
             eldest.getValue().close();
+        }
+    }
+
+    /** Closes every held model whose {@link #key} is not in {@code keys}; between batches, so none is running. */
+    void retainOnly(Set<String> keys) {
+        Iterator<Map.Entry<String, MaskModel>> it = models.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, MaskModel> entry = it.next();
+            if (!keys.contains(entry.getKey())) {
+                it.remove();
+                LOG.info("model {} no longer requested: closed", entry.getValue().version());
+                entry.getValue().close();
+            }
         }
     }
 

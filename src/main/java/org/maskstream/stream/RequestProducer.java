@@ -10,12 +10,14 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Writes edit requests to the request topic at a steady rate (the {@code produce} command and the demo). */
 public final class RequestProducer implements AutoCloseable {
     private final StreamConfig config;
     private final KafkaProducer<byte[], byte[]> producer;
     private final AvroCodec<EditRequest> codec = AvroCodec.of(EditRequest.class);
+    private final AtomicReference<IllegalStateException> failure = new AtomicReference<>();
 
     public RequestProducer(StreamConfig config) {
         this.config = config;
@@ -39,18 +41,32 @@ public final class RequestProducer implements AutoCloseable {
         send(request.getId(), codec.encode(request));
     }
 
-    /** Sends raw bytes as they are (e.g. a deliberately corrupt record). */
+    /**
+     * Sends raw bytes as they are (e.g. a deliberately corrupt record). Throws if an earlier send failed (Kafka
+     * reports failures asynchronously, and an exception thrown in its callback would only be logged).
+     */
     public void send(String key, byte[] value) {
+        throwIfFailed();
         producer.send(new ProducerRecord<>(config.requestsTopic(), key.getBytes(StandardCharsets.UTF_8), value),
                 (metadata, e) -> {
                     if (e != null) {
-                        throw new IllegalStateException("Kafka refused record " + key + ": " + e.getMessage(), e);
+                        failure.compareAndSet(null, new IllegalStateException("Kafka refused record " + key + ": "
+                                + e.getMessage(), e));
                     }
                 });
     }
 
+    /** Waits for every record sent so far; throws if one failed. */
     public void flush() {
         producer.flush();
+        throwIfFailed();
+    }
+
+    private void throwIfFailed() {
+        IllegalStateException e = failure.get();
+        if (e != null) {
+            throw e;
+        }
     }
 
     @Override

@@ -39,6 +39,10 @@ public final class StreamConfig implements Serializable {
         TOPIC_IOU("topic.iou", "edit-iou", "Topic the windowed `IouMetric` events go to."),
         TOPIC_DLQ("topic.dlq", "edit-dlq", "Topic the `DeadLetter` events go to."),
         TOPIC_MODEL_UPDATES("topic.model-updates", "model-updates", "Topic of model hot-swap events (retraining)."),
+        TOPIC_LABELS("topic.labels", "labeled-examples",
+                "Topic the ids and train/validation splits of gathered labeled requests go to (`LabeledExample`)."),
+        GATHER_STORE("gather.store", "",
+                "Training store folder (path or Flink file system URI) labeled requests are gathered into; empty: off."),
         GROUP_ID("group.id", "maskstream", "Kafka consumer group of the request source."),
         START_FROM("start-from", "committed",
                 "Where the request source starts without a checkpoint: `committed` (group offsets, else earliest), "
@@ -74,6 +78,9 @@ public final class StreamConfig implements Serializable {
                 "Kafka transaction timeout; must stay below the broker's `transaction.max.timeout.ms` (15 min by default)."),
         CHECKPOINT_INTERVAL_MS("checkpoint.interval-ms", "10000",
                 "Checkpoint interval; with exactly-once, results become visible to read_committed readers at each checkpoint."),
+        CHECKPOINT_DIR("checkpoint.dir", "",
+                "Checkpoint storage URI (`file:///...`, `s3://...`); empty: the cluster's `execution.checkpointing.dir`. "
+                        + "Without either, Flink keeps checkpoints in JobManager memory (5 MB), too small for in-flight images."),
         RESTART_ATTEMPTS("restart.attempts", "3", "Restarts after a failure before the job gives up (fixed delay)."),
         RESTART_DELAY_MS("restart.delay-ms", "5000", "Wait between restarts, milliseconds."),
         SCHEMAS_DIR("schemas.dir", "",
@@ -179,9 +186,17 @@ public final class StreamConfig implements Serializable {
         return get(Key.TOPIC_MODEL_UPDATES);
     }
 
+    public String labelsTopic() {
+        return get(Key.TOPIC_LABELS);
+    }
+
+    public Optional<String> gatherStore() {
+        return optional(Key.GATHER_STORE);
+    }
+
     /** The job's output and input topics, for topic creation. */
     public List<String> topics() {
-        return List.of(requestsTopic(), masksTopic(), iouTopic(), dlqTopic(), modelUpdatesTopic());
+        return List.of(requestsTopic(), masksTopic(), iouTopic(), dlqTopic(), modelUpdatesTopic(), labelsTopic());
     }
 
     public String groupId() {
@@ -269,6 +284,10 @@ public final class StreamConfig implements Serializable {
         return millis(Key.CHECKPOINT_INTERVAL_MS);
     }
 
+    public Optional<String> checkpointDir() {
+        return optional(Key.CHECKPOINT_DIR);
+    }
+
     public int restartAttempts() {
         return intValue(Key.RESTART_ATTEMPTS);
     }
@@ -343,7 +362,8 @@ public final class StreamConfig implements Serializable {
 
         /** Prefixes every topic name, so tests get fresh topics on a shared broker. */
         public Builder topicPrefix(String prefix) {
-            for (Key k : List.of(Key.TOPIC_REQUESTS, Key.TOPIC_MASKS, Key.TOPIC_IOU, Key.TOPIC_DLQ, Key.TOPIC_MODEL_UPDATES)) {
+            for (Key k : List.of(Key.TOPIC_REQUESTS, Key.TOPIC_MASKS, Key.TOPIC_IOU, Key.TOPIC_DLQ, Key.TOPIC_MODEL_UPDATES,
+                    Key.TOPIC_LABELS)) {
                 values.put(k, prefix + k.defaultValue);
             }
             return this;

@@ -80,19 +80,18 @@ public final class Trainer {
         Engine.getInstance().setRandomSeed((int) opts.seed());
         Random random = new Random(opts.seed());
         Device device = Engine.getInstance().getGpuCount() > 0 ? Device.gpu() : Device.cpu();
-        List<Example> mirrored = opts.flip() ? train.stream().map(HorizontalFlip::apply).toList() : List.of();
+        List<List<Example>> variants = variants(train, opts.flip());
         try (Model model = Model.newInstance("maskstream", device)) {
-            MaskNet net = network(opts, train, mirrored, model.getNDManager());
+            MaskNet net = network(opts, variants, model.getNDManager());
             model.setBlock(net);
             LOG.info("training {} / {} / {} (d={}, {} layers) on {} examples ({} validation) on {}",
                     net.config().fusion().id(), net.config().decoder().id(), opts.loss().id(), net.config().dim(),
                     net.config().layers(), train.size(), val.size(), device);
-            List<PreparedExample> trainSet = prepare(net, train);
-            List<PreparedExample> mirroredSet = prepare(net, mirrored);
+            List<List<PreparedExample>> trainSets = variants.stream().map(v -> prepare(net, v)).toList();
             List<PreparedExample> valSet = prepare(net, val);
             Files.createDirectories(outDir);
             Files.deleteIfExists(outDir.resolve(METRICS_LINES));
-            return new Run(net, model, opts, outDir, random, start).fit(trainSet, mirroredSet, valSet);
+            return new Run(net, model, opts, outDir, random, start).fit(trainSets, valSet);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write to " + outDir + ": " + e.getMessage(), e);
         }
@@ -107,16 +106,27 @@ public final class Trainer {
         }
     }
 
-    /** A fresh network with a vocabulary from the (mirrored too) instructions, or the {@code initFrom} one. */
-    private static MaskNet network(TrainOptions opts, List<Example> train, List<Example> mirrored,
-                                   NDManager manager) {
+    /**
+     * The training set as seen by the network: itself and, with {@code flip}, its left/right, top/bottom and
+     * both-ways mirrors (instructions rewritten); each step draws one variant per example.
+     */
+    private static List<List<Example>> variants(List<Example> train, boolean flip) {
+        if (!flip) {
+            return List.of(train);
+        }
+        List<Example> horizontal = train.stream().map(Mirror.HORIZONTAL::apply).toList();
+        return List.of(train, horizontal, train.stream().map(Mirror.VERTICAL::apply).toList(),
+                horizontal.stream().map(Mirror.VERTICAL::apply).toList());
+    }
+
+    /** A fresh network with a vocabulary from every variant's instructions, or the {@code initFrom} one. */
+    private static MaskNet network(TrainOptions opts, List<List<Example>> variants, NDManager manager) {
         if (opts.initFrom() != null) {
             LOG.info("fine-tuning from {} (its architecture and vocabulary are kept)", opts.initFrom());
             return SavedModel.loadNet(opts.initFrom(), manager);
         }
         List<String> instructions = new ArrayList<>();
-        train.forEach(e -> instructions.add(e.instruction()));
-        mirrored.forEach(e -> instructions.add(e.instruction()));
+        variants.forEach(v -> v.forEach(e -> instructions.add(e.instruction())));
         ModelConfig config = opts.modelConfig(Vocabulary.build(instructions).words());
         return MaskNet.build(config);
     }
@@ -192,8 +202,8 @@ public final class Trainer {
             this.loss = new MaskLoss(opts.loss());
         }
 
-        TrainResult fit(List<PreparedExample> trainSet, List<PreparedExample> mirroredSet,
-                        List<PreparedExample> valSet) {
+        TrainResult fit(List<List<PreparedExample>> trainSets, List<PreparedExample> valSet) {
+            List<PreparedExample> trainSet = trainSets.get(0);
             int batch = opts.batchSize();
             int stepsPerEpoch = (trainSet.size() + batch - 1) / batch;
             total = stepsPerEpoch * opts.epochs();
@@ -221,8 +231,8 @@ public final class Trainer {
                     for (int from = 0; from < order.size(); from += batch) {
                         List<PreparedExample> examples = new ArrayList<>();
                         for (int i : order.subList(from, Math.min(order.size(), from + batch))) {
-                            boolean flip = !mirroredSet.isEmpty() && random.nextBoolean();
-                            examples.add(flip ? mirroredSet.get(i) : trainSet.get(i));
+                            int variant = trainSets.size() == 1 ? 0 : random.nextInt(trainSets.size());
+                            examples.add(trainSets.get(variant).get(i));
                         }
                         trainStep(trainer, examples, epoch, progress);
                         if (bar != null) {

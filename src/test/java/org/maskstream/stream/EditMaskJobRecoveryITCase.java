@@ -35,7 +35,7 @@ class EditMaskJobRecoveryITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = StreamTestCluster.create();
 
-    private static final String TRIGGER = "fail-once";
+    static final String TRIGGER = "fail-once";
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 

@@ -13,7 +13,11 @@ final class StreamTestCluster {
     }
 
     static MiniClusterExtension create() {
-        Configuration conf = new Configuration();
+        return create(new Configuration());
+    }
+
+    /** With the settings of {@code conf} as well, e.g. a metric reporter. */
+    static MiniClusterExtension create(Configuration conf) {
         // the REST endpoint's upload folder defaults to /tmp/flink-web-upload and outlives the cluster
         conf.set(WebOptions.UPLOAD_DIR, Path.of("target", "flink-web-upload").toAbsolutePath().toString());
         return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
