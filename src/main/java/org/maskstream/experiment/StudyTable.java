@@ -165,7 +165,7 @@ public final class StudyTable {
             m.put("epochs", budget.epochs() * r.variant().epochFactor());
             m.put("study_row", r.variant().study());
             m.put("study_reported", r.variant().reported());
-            m.putAll(ModelRuns.metrics(r.test()));
+            m.putAll(r.test().asMap());
             m.put("train_seconds", ModelRuns.epochSeconds(r.training().history()));
             m.put("parameters", r.parameters());
             m.put("best_epoch", r.training().bestEpoch());
@@ -175,7 +175,7 @@ public final class StudyTable {
         }
         json.put("rows", jsonRows);
         Map<String, Object> refs = new LinkedHashMap<>();
-        references.forEach((name, c) -> refs.put(name, ModelRuns.metrics(c)));
+        references.forEach((name, c) -> refs.put(name, c.asMap()));
         json.put("references", refs);
         Findings findings = new Findings(rows);
         if (findings.hasSpatialComparison()) {
