@@ -94,7 +94,7 @@ public final class BaselinesCommand implements Callable<Integer> {
         out.put("grid", Baselines.GRID);
         out.put("n", n);
         Map<String, Object> scores = new LinkedHashMap<>();
-        results.forEach((name, c) -> scores.put(name, metrics(c)));
+        results.forEach((name, c) -> scores.put(name, c.asMap()));
         out.put("baselines", scores);
         Path parent = json.toAbsolutePath().getParent();
         if (parent != null) {
@@ -104,14 +104,4 @@ public final class BaselinesCommand implements Callable<Integer> {
         System.out.println("wrote " + json);
     }
 
-    /** The metric keys of 'eval' JSON, so the two can be tabulated together. */
-    private static Map<String, Object> metrics(IouCounts c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("n", c.n());
-        m.put("fg_iou", c.fgIou());
-        m.put("pixel_iou", c.pixelIou());
-        m.put("miou", c.miou());
-        m.put("dice", c.dice());
-        return m;
-    }
 }

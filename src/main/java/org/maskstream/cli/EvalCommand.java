@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -62,12 +61,7 @@ public final class EvalCommand implements Callable<Integer> {
             counts = Evaluator.evaluate(m, dataset.examples(), maskWriter(), System.err);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("n", counts.n());
-        metrics.put("fg_iou", counts.fgIou());
-        metrics.put("pixel_iou", counts.pixelIou());
-        metrics.put("miou", counts.miou());
-        metrics.put("dice", counts.dice());
+        Map<String, Object> metrics = counts.asMap();
         metrics.put("model", model.toAbsolutePath().toString());
         metrics.put("model_version", version);
         metrics.put("data", data.toAbsolutePath().toString());

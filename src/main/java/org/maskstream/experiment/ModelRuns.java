@@ -22,9 +22,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Scoring saved models for the experiments. */
 final class ModelRuns {
@@ -136,14 +134,4 @@ final class ModelRuns {
         }
     }
 
-    /** The metrics of one evaluation under the keys of {@code maskstream eval --json}. */
-    static Map<String, Object> metrics(IouCounts c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("n", c.n());
-        m.put("fg_iou", c.fgIou());
-        m.put("pixel_iou", c.pixelIou());
-        m.put("miou", c.miou());
-        m.put("dice", c.dice());
-        return m;
-    }
 }

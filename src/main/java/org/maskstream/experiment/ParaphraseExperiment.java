@@ -115,9 +115,9 @@ public final class ParaphraseExperiment {
         for (Result r : results) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("text_encoder", r.textEncoder());
-            m.put("normal", ModelRuns.metrics(r.normal()));
-            m.put("paraphrase", ModelRuns.metrics(r.paraphrase()));
-            m.put("shuffled_instructions", ModelRuns.metrics(r.shuffled()));
+            m.put("normal", r.normal().asMap());
+            m.put("paraphrase", r.paraphrase().asMap());
+            m.put("shuffled_instructions", r.shuffled().asMap());
             m.put("fg_iou_drop", r.drop());
             m.put("train_seconds", r.trainSeconds());
             m.put("diverged", r.divergence());

@@ -154,8 +154,8 @@ public final class RealSampleExperiment {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", r.name());
             m.put("training", r.training());
-            m.put("held_out", ModelRuns.metrics(r.heldOut()));
-            m.put("all", r.all() == null ? null : ModelRuns.metrics(r.all()));
+            m.put("held_out", r.heldOut().asMap());
+            m.put("all", r.all() == null ? null : r.all().asMap());
             jsonRows.add(m);
         }
         json.put("rows", jsonRows);

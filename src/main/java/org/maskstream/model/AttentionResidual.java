@@ -11,38 +11,30 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * A pre-norm residual attention sub-layer: {@code x + a} with {@code a = attention(norm(x), norm(memory), mask)},
- * or, gated, {@code x + a + norm(x) * a} (element-wise): the product lets one layer express a conjunction of what a
- * token is and what the text asks for ("red" and "circle"), which a sum leaves to the feed-forward layer after it.
+ * A pre-norm residual attention sub-layer: {@code x + attention(norm(x), norm(memory), mask)}.
  *
  * <p>Self-attention reads {@code NDList(x [B, T, d])} or {@code NDList(x, mask [B, T])}; cross-attention reads
  * {@code NDList(x [B, Tq, d], memory [B, Tk, d])} or with {@code memoryMask [B, Tk]}. Output: {@code [B, Tq, d]}.
  */
 public final class AttentionResidual extends AbstractBlock {
     private final boolean self;
-    private final boolean gated;
     private final LayerNorm queryNorm;
     private final LayerNorm memoryNorm;
     private final MultiHeadAttention attention;
 
-    private AttentionResidual(boolean self, boolean gated, int dim, int heads) {
+    private AttentionResidual(boolean self, int dim, int heads) {
         this.self = self;
-        this.gated = gated;
         queryNorm = addChildBlock("query_norm", LayerNorm.builder().axis(2).build());
         memoryNorm = self ? null : addChildBlock("memory_norm", LayerNorm.builder().axis(2).build());
         attention = addChildBlock("attention", new MultiHeadAttention(dim, heads));
     }
 
     public static AttentionResidual self(int dim, int heads) {
-        return new AttentionResidual(true, false, dim, heads);
+        return new AttentionResidual(true, dim, heads);
     }
 
     public static AttentionResidual cross(int dim, int heads) {
-        return new AttentionResidual(false, false, dim, heads);
-    }
-
-    public static AttentionResidual gatedCross(int dim, int heads) {
-        return new AttentionResidual(false, true, dim, heads);
+        return new AttentionResidual(false, dim, heads);
     }
 
     @Override
@@ -53,8 +45,7 @@ public final class AttentionResidual extends AbstractBlock {
         NDArray memory = self ? q : memoryNorm.forward(ps, new NDList(inputs.get(1)), training).head();
         int maskAt = self ? 1 : 2;
         NDList attnIn = inputs.size() > maskAt ? new NDList(q, memory, inputs.get(maskAt)) : new NDList(q, memory);
-        NDArray a = attention.forward(ps, attnIn, training).head();
-        return new NDList(gated ? x.add(a).add(q.mul(a)) : x.add(a));
+        return new NDList(x.add(attention.forward(ps, attnIn, training).head()));
     }
 
     @Override

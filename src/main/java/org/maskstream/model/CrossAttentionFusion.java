@@ -16,9 +16,8 @@ import java.util.List;
 
 /**
  * Image-grid tokens (with 2D positions) query the instruction, keeping the spatial layout. Each of the stacked
- * blocks is: image self-attention (so objects can be compared, e.g. "the largest"), gated cross-attention from
- * image tokens to text tokens (key padding mask; see {@link AttentionResidual#gatedCross}), feed-forward; all
- * pre-norm residual.
+ * blocks is: image self-attention (so objects can be compared, e.g. "the largest"), cross-attention from image
+ * tokens to text tokens (key padding mask), feed-forward; all pre-norm residual.
  * {@code NDList(grid [B, d, g, g], tokens [B, T, d], mask [B, T]) -> [B, d, g, g]}.
  */
 public final class CrossAttentionFusion extends AbstractBlock {
@@ -36,7 +35,7 @@ public final class CrossAttentionFusion extends AbstractBlock {
         positions = addChildBlock("positions", new GridTokens(side, dim));
         for (int i = 0; i < layers; i++) {
             selfAttention.add(addChildBlock("self" + i, AttentionResidual.self(dim, heads)));
-            crossAttention.add(addChildBlock("cross" + i, AttentionResidual.gatedCross(dim, heads)));
+            crossAttention.add(addChildBlock("cross" + i, AttentionResidual.cross(dim, heads)));
             feedForward.add(addChildBlock("ffn" + i, new FeedForwardResidual(dim, 2 * dim)));
         }
         norm = addChildBlock("norm", LayerNorm.builder().axis(2).build());

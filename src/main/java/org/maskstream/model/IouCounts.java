@@ -3,6 +3,8 @@ package org.maskstream.model;
 import org.maskstream.data.Mask;
 
 import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Segmentation metrics kept as mergeable counts, so training, {@code eval} and the streaming job compute IoU the
@@ -81,5 +83,19 @@ public record IouCounts(long n, long tp, long fp, long fn, long tn, double sumFg
 
     public double dice() {
         return n == 0 ? Double.NaN : sumDice / n;
+    }
+
+    /**
+     * The aggregates under the keys every JSON report uses ({@code eval --json}, baselines, experiments):
+     * {@code n, fg_iou, pixel_iou, miou, dice}, in that order; a fresh mutable map callers may add to.
+     */
+    public Map<String, Object> asMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("n", n);
+        m.put("fg_iou", fgIou());
+        m.put("pixel_iou", pixelIou());
+        m.put("miou", miou());
+        m.put("dice", dice());
+        return m;
     }
 }

@@ -150,8 +150,10 @@ public final class LinePlot {
                 prevY = py;
             }
             int ly = top + 14 + 14 * s;
-            g.drawLine(right - 90, ly - 4, right - 70, ly - 4);
-            g.drawString(line.name, right - 64, ly);
+            // The legend's right edge stays inside the chart however long the names are.
+            int legendX = right - 8 - series.stream().mapToInt(v -> fm.stringWidth(v.name)).max().orElse(0);
+            g.drawLine(legendX - 26, ly - 4, legendX - 6, ly - 4);
+            g.drawString(line.name, legendX, ly);
         }
     }
 

@@ -17,8 +17,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.maskstream.avro.EditRequest;
 import org.maskstream.data.Mask;
 import org.maskstream.model.MaskModel;
+import org.maskstream.retrain.HotSwap;
 import org.maskstream.stream.AvroCodec;
 import org.maskstream.stream.EditMaskJob;
+import org.maskstream.stream.ModelLoader;
 import org.maskstream.stream.RawRecord;
 import org.maskstream.stream.StreamConfig;
 
@@ -52,7 +54,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Every query of the Grafana dashboard names a metric the job really registers, with the labels it groups by.
  * The names come from a running job: the MiniCluster uses flink-conf's Prometheus reporter (on a free port),
- * the job streams labeled, unlabeled and undecodable requests, and the test reads what Prometheus would scrape.
+ * the job streams labeled, unlabeled and undecodable requests and (refused) model updates, and the test reads
+ * what Prometheus would scrape.
  */
 class DashboardMetricsITCase {
 
@@ -129,8 +132,13 @@ class DashboardMetricsITCase {
         EditMaskJob.configure(env, config);
         DataGeneratorSource<RawRecord> requests = new DataGeneratorSource<>(new Requests(), Long.MAX_VALUE,
                 RateLimiterStrategy.perSecond(200), TypeInformation.of(RawRecord.class));
-        EditMaskJob.build(env, config, requests, null, new DiscardingSink<>(), new DiscardingSink<>(),
-                new DiscardingSink<>(), ref -> new EverythingModel());
+        // model updates as the job command wires them; these are not ModelUpdates, so each is refused
+        DataGeneratorSource<RawRecord> updates = new DataGeneratorSource<>(
+                n -> new RawRecord(null, new byte[] {1, 2, 3}, "model-updates", 0, n, 0L), Long.MAX_VALUE,
+                RateLimiterStrategy.perSecond(1), TypeInformation.of(RawRecord.class));
+        ModelLoader loader = ref -> new EverythingModel();
+        EditMaskJob.build(env, config, requests, HotSwap.verified(env, updates, loader), new DiscardingSink<>(),
+                new DiscardingSink<>(), new DiscardingSink<>(), loader);
         JobClient job = env.executeAsync("dashboard-metrics");
         try {
             long deadline = System.nanoTime() + METRICS_TIMEOUT.toNanos();
