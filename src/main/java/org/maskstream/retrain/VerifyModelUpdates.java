@@ -1,5 +1,7 @@
 package org.maskstream.retrain;
 
+import org.maskstream.stream.SavedModels;
+
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -79,7 +81,7 @@ final class VerifyModelUpdates extends ProcessFunction<RawRecord, ModelRef> {
     static Optional<String> problem(ModelRef ref, ModelLoader loader) {
         String recorded;
         try {
-            Path dir = ModelFolders.path(ref.getUri());
+            Path dir = SavedModels.path(ref.getUri());
             recorded = SavedModel.sha256(dir);
         } catch (RuntimeException e) {
             return Optional.of("its folder cannot be read: " + e.getMessage());

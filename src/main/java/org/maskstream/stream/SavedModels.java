@@ -28,8 +28,16 @@ public final class SavedModels {
         return SavedModel.load(dir);
     }
 
-    /** A local path or a {@code file:} URI. */
+    /** The local folder {@code uri} names: a plain path or a {@code file:} URI; any other scheme is refused. */
     public static Path path(String uri) {
-        return uri.startsWith("file:") ? Path.of(URI.create(uri)) : Path.of(uri);
+        URI parsed = URI.create(uri.replace(" ", "%20"));
+        if (parsed.getScheme() == null) {
+            return Path.of(uri);
+        }
+        if (!"file".equals(parsed.getScheme())) {
+            throw new IllegalArgumentException("model folder " + uri + " is not local: only file: URIs and paths are"
+                    + " loaded (copy the registry to a file system every TaskManager mounts)");
+        }
+        return Path.of(parsed);
     }
 }

@@ -1,5 +1,7 @@
 package org.maskstream.retrain;
 
+import org.maskstream.stream.SavedModels;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.maskstream.avro.ModelRef;
@@ -14,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class VerifyModelUpdatesTest {
-    private static final ModelLoader LOADER = ref -> SavedModel.load(ModelFolders.path(ref.getUri()));
+    private static final ModelLoader LOADER = ref -> SavedModel.load(SavedModels.path(ref.getUri()));
 
     @TempDir
     Path dir;
