@@ -41,8 +41,9 @@ public final class ExperimentCommand implements Runnable {
 
     @Command(name = "study-table", mixinStandardHelpOptions = true,
             description = {"Reproduce the study's comparison table on the synthetic benchmark: train every row's"
-                    + " variant (concat, outer, xattn-pooled with bce / x2 epochs / bce+iou / bce+dice, spatial xattn"
-                    + " with upconv and unet, bce+boundary) with the same data, seed and budget, score them on a"
+                    + " variant (concat, outer, xattn-pooled with bce / x2 epochs / bce+iou / bce+dice, concat and"
+                    + " outer with bce+dice for a like-for-like loss, spatial xattn with upconv and unet,"
+                    + " bce+boundary) with the same data, seed and budget, score them on a"
                     + " held-out test set, and write study-table.md, study-table.json and study-table-curves.png.",
                     "The full run is sized for 60 minutes on 2 cores; --quick is a smoke run of a few minutes that"
                             + " writes study-table-quick.* instead."})

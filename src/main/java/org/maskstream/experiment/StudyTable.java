@@ -70,6 +70,10 @@ public final class StudyTable {
                     "multi-head cross-attention, BCE + IoU (Jaccard)", "0.2604", LOSSES),
             new Variant("xattn-pooled bce+dice", Fusion.XATTN_POOLED, Decoder.UPCONV, LossKind.BCE_DICE, 1,
                     "cross-attention, BCE + Dice", "0.6186", LOSSES),
+            new Variant("concat bce+dice", Fusion.CONCAT, Decoder.UPCONV, LossKind.BCE_DICE, 1,
+                    "", "", LOSSES),
+            new Variant("outer bce+dice", Fusion.OUTER, Decoder.UPCONV, LossKind.BCE_DICE, 1,
+                    "", "", LOSSES),
             new Variant("xattn upconv", Fusion.XATTN, Decoder.UPCONV, LossKind.BCE, 1,
                     "", "", FUSIONS),
             new Variant("xattn upconv bce+dice", Fusion.XATTN, Decoder.UPCONV, LossKind.BCE_DICE, 1,
@@ -79,9 +83,12 @@ public final class StudyTable {
             new Variant("xattn unet bce+boundary", Fusion.XATTN, Decoder.UNET, LossKind.BCE_BOUNDARY, 1,
                     "(future work: contour loss)", "", LOSSES));
 
-    /** Sized for 60 minutes on 2 cores: about 40 minutes of training measured on a busy shared 2-core machine. */
+    /**
+     * The data of the {@code train} benchmark in {@code docs/results.md} (2,000 / 300 / 500 scenes at 64 px) and its
+     * width, 8 epochs per row: sized for 60 minutes on 2 cores.
+     */
     public static Budget fullBudget() {
-        return new Budget(64, 1000, 100, 300, 5, 32, 32, 1, 2e-3f);
+        return new Budget(64, 2000, 300, 500, 8, 32, 64, 1, 2e-3f);
     }
 
     /** A smoke run of a few minutes. */
@@ -264,8 +271,10 @@ public final class StudyTable {
                 compare(out, "Spatial fusion beats pooled fusion (the study's thesis), BCE: xattn over " + pooled,
                         "xattn upconv", pooled);
             }
-            compare(out, "Spatial fusion beats pooled fusion, BCE + Dice: xattn over xattn-pooled",
-                    "xattn upconv bce+dice", "xattn-pooled bce+dice");
+            for (String pooled : List.of("concat", "outer", "xattn-pooled")) {
+                compare(out, "Spatial fusion beats pooled fusion, BCE + Dice: xattn over " + pooled,
+                        "xattn upconv bce+dice", pooled + " bce+dice");
+            }
             if (byName.containsKey("concat")) {
                 double concat = fg("concat");
                 out.add(line("Concatenation scores \"nearly zero\"", "concat " + n(concat),

@@ -16,14 +16,16 @@ import java.util.List;
 
 /**
  * Image-grid tokens (with 2D positions) query the instruction, keeping the spatial layout. Each of the stacked
- * blocks is: image self-attention (so objects can be compared, e.g. "the largest"), cross-attention from image
- * tokens to text tokens (key padding mask), feed-forward; all pre-norm residual.
+ * blocks is: {@link Film} by the instruction (so a token can be switched on by "red" and "square" at once), image
+ * self-attention (so objects can be compared: "the largest"), cross-attention from image tokens to text tokens
+ * (key padding mask), feed-forward; attention and feed-forward are pre-norm residual.
  * {@code NDList(grid [B, d, g, g], tokens [B, T, d], mask [B, T]) -> [B, d, g, g]}.
  */
 public final class CrossAttentionFusion extends AbstractBlock {
     private final int side;
     private final int dim;
     private final GridTokens positions;
+    private final List<Block> modulation = new ArrayList<>();
     private final List<Block> selfAttention = new ArrayList<>();
     private final List<Block> crossAttention = new ArrayList<>();
     private final List<Block> feedForward = new ArrayList<>();
@@ -34,6 +36,7 @@ public final class CrossAttentionFusion extends AbstractBlock {
         this.dim = dim;
         positions = addChildBlock("positions", new GridTokens(side, dim));
         for (int i = 0; i < layers; i++) {
+            modulation.add(addChildBlock("film" + i, Film.tokens(dim)));
             selfAttention.add(addChildBlock("self" + i, AttentionResidual.self(dim, heads)));
             crossAttention.add(addChildBlock("cross" + i, AttentionResidual.cross(dim, heads)));
             feedForward.add(addChildBlock("ffn" + i, new FeedForwardResidual(dim, 2 * dim)));
@@ -48,6 +51,7 @@ public final class CrossAttentionFusion extends AbstractBlock {
         NDArray text = inputs.get(1);
         NDArray mask = inputs.get(2);
         for (int i = 0; i < selfAttention.size(); i++) {
+            x = modulation.get(i).forward(ps, new NDList(x, text, mask), training).head();
             x = selfAttention.get(i).forward(ps, new NDList(x), training).head();
             x = crossAttention.get(i).forward(ps, new NDList(x, text, mask), training).head();
             x = feedForward.get(i).forward(ps, new NDList(x), training).head();
@@ -61,6 +65,7 @@ public final class CrossAttentionFusion extends AbstractBlock {
         positions.initialize(manager, dataType, inputShapes[0]);
         Shape tokens = positions.getOutputShapes(new Shape[] {inputShapes[0]})[0];
         for (int i = 0; i < selfAttention.size(); i++) {
+            modulation.get(i).initialize(manager, dataType, tokens, inputShapes[1], inputShapes[2]);
             selfAttention.get(i).initialize(manager, dataType, tokens);
             crossAttention.get(i).initialize(manager, dataType, tokens, inputShapes[1], inputShapes[2]);
             feedForward.get(i).initialize(manager, dataType, tokens);

@@ -75,8 +75,8 @@ public record ModelConfig(Fusion fusion, Decoder decoder, String imageEncoder, S
         private String imageEncoder = SCRATCH;
         private String textEncoder = SCRATCH;
         private int dim = 64;
-        private int layers = 2;
-        private int textLayers = 1;
+        private int layers = 3;
+        private int textLayers = 2;
         private int heads = 4;
         private int inputSize = 64;
         private int maxTokens = 16;

@@ -5,6 +5,7 @@ import org.maskstream.data.synth.Phrasing;
 import org.maskstream.data.synth.Scene;
 import org.maskstream.data.synth.SceneGenerator;
 import org.maskstream.model.InvalidModelException;
+import org.maskstream.model.MaskModel;
 import org.maskstream.model.SavedModel;
 import org.maskstream.train.TrainOptions;
 import org.maskstream.train.TrainResult;
@@ -53,9 +54,8 @@ public final class DemoModel {
     /** As {@link #ensure(Path, PrintStream)}, training for at most {@code budget}. */
     public static Path ensure(Path dir, Duration budget, PrintStream out) {
         if (Files.isDirectory(dir)) {
-            try {
-                SavedModel.config(dir);
-                SavedModel.sha256(dir);
+            // load it, not just its config: a model saved by an older maskstream may no longer fit the network
+            try (MaskModel ignored = SavedModel.load(dir)) {
                 return dir;
             } catch (InvalidModelException e) {
                 out.println("the demo model in " + dir + " is unusable (" + e.getMessage() + "): training it again");

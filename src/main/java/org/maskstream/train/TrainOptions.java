@@ -121,8 +121,8 @@ public record TrainOptions(Fusion fusion, Decoder decoder, LossKind loss, int ep
         private int warmupSteps = 100;
         private float clipGradient = 1f;
         private int dim = 64;
-        private int layers = 2;
-        private int textLayers = 1;
+        private int layers = 3;
+        private int textLayers = 2;
         private int heads = 4;
         private int maxTokens = 16;
         private boolean flip = true;
