@@ -1,6 +1,8 @@
 package org.maskstream.cli;
 
 import org.maskstream.data.Dataset;
+import org.maskstream.data.DatasetException;
+import org.maskstream.data.DatasetReader;
 import org.maskstream.data.Example;
 import org.maskstream.data.Images;
 import org.maskstream.data.Mask;
@@ -13,11 +15,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
 
@@ -42,6 +48,10 @@ public final class EvalCommand implements Callable<Integer> {
             + "overlay of it tinted over the image (ID-overlay.png).")
     Path saveMasks;
 
+    @Option(names = "--by", split = ",", description = "Also report the metrics per value of these manifest fields"
+            + " (e.g. reference,objects for 'generate' data); --json gets them under \"by\".")
+    List<String> by = List.of();
+
     @Option(names = "--skip-bad", description = "Skip bad dataset lines with a warning instead of stopping.")
     boolean skipBad;
 
@@ -55,10 +65,11 @@ public final class EvalCommand implements Callable<Integer> {
         IouCounts counts;
         String version;
         Dataset dataset;
+        Groups groups = new Groups(data, by);
         try (MaskModel m = ModelCommands.loadModel(model)) {
             version = m.version();
             dataset = ModelCommands.readLabeled(data, skipBad);
-            counts = Evaluator.evaluate(m, dataset.examples(), maskWriter(), System.err);
+            counts = Evaluator.evaluate(m, dataset.examples(), maskWriter().andThen(groups::add), System.err);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Object> metrics = counts.asMap();
@@ -69,6 +80,9 @@ public final class EvalCommand implements Callable<Integer> {
         metrics.put("seconds", seconds);
         System.out.printf(Locale.ROOT, "n %d  fg_iou %.4f  pixel_iou %.4f  miou %.4f  dice %.4f  (model %s, %.1f s)%n",
                 counts.n(), counts.fgIou(), counts.pixelIou(), counts.miou(), counts.dice(), version, seconds);
+        if (!by.isEmpty()) {
+            metrics.put("by", groups.print(System.out));
+        }
         if (json != null) {
             try {
                 Path parent = json.toAbsolutePath().getParent();
@@ -79,6 +93,44 @@ public final class EvalCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Counts per value of each {@code --by} field, merged as predictions arrive. */
+    private static final class Groups {
+        private final Map<String, Map<String, String>> valueById = new LinkedHashMap<>();
+        private final Map<String, Map<String, IouCounts>> counts = new LinkedHashMap<>();
+
+        Groups(Path data, List<String> fields) {
+            for (String field : fields) {
+                try {
+                    valueById.put(field, DatasetReader.fieldValues(data, field));
+                } catch (DatasetException e) {
+                    throw new UserError(e.getMessage() + ": pass one of those to --by", e);
+                }
+                counts.put(field, new TreeMap<>());
+            }
+        }
+
+        void add(Example example, Mask predicted) {
+            IouCounts one = IouCounts.of(predicted, example.mask());
+            valueById.forEach((field, values) -> counts.get(field)
+                    .merge(values.getOrDefault(example.id(), "(none)"), one, IouCounts::merge));
+        }
+
+        /** Prints one line per field and value; returns field -> value -> metrics for the JSON. */
+        Map<String, Object> print(PrintStream out) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            counts.forEach((field, byValue) -> {
+                Map<String, Object> values = new LinkedHashMap<>();
+                byValue.forEach((value, c) -> {
+                    out.printf(Locale.ROOT, "  %s=%-12s n %4d  fg_iou %.4f  pixel_iou %.4f  miou %.4f  dice %.4f%n",
+                            field, value, c.n(), c.fgIou(), c.pixelIou(), c.miou(), c.dice());
+                    values.put(value, c.asMap());
+                });
+                json.put(field, values);
+            });
+            return json;
+        }
     }
 
     private BiConsumer<Example, Mask> maskWriter() {

@@ -114,6 +114,44 @@ public final class DatasetReader {
         }
     }
 
+    /**
+     * The value of one extra manifest field per example id (the generator's {@code reference}, {@code edit},
+     * {@code objects}...), as text; an example without the field is absent from the map. Lines that are not JSON
+     * objects with an id are left out: {@link #read} reports those.
+     *
+     * @throws DatasetException when no line has the field, naming the fields the first line does have
+     */
+    public static java.util.Map<String, String> fieldValues(Path dir, String field) {
+        Path manifest = manifest(dir);
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        Set<String> seen = new java.util.TreeSet<>();
+        try (Stream<String> lines = Files.lines(manifest, StandardCharsets.UTF_8)) {
+            for (String line : (Iterable<String>) lines.filter(l -> !l.isBlank())::iterator) {
+                JsonNode node;
+                try {
+                    node = Json.LINES.readTree(line);
+                } catch (JsonProcessingException e) {
+                    continue;
+                }
+                if (node == null || !node.isObject() || !node.path("id").isTextual()) {
+                    continue;
+                }
+                node.fieldNames().forEachRemaining(seen::add);
+                JsonNode value = node.get(field);
+                if (value != null && !value.isNull()) {
+                    values.put(node.get("id").asText(), value.isTextual() ? value.asText() : value.toString());
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new DatasetException("cannot read " + manifest.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+        if (values.isEmpty()) {
+            throw new DatasetException("no line of " + manifest.toAbsolutePath() + " has a field '" + field
+                    + "'; its lines have: " + String.join(", ", seen));
+        }
+        return values;
+    }
+
     private static Path manifest(Path dir) {
         Path manifest = dir.resolve(MANIFEST);
         if (!Files.isRegularFile(manifest)) {

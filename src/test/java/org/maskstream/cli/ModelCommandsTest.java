@@ -48,9 +48,22 @@ class ModelCommandsTest {
         Path json = tmp.resolve("eval/metrics.json");
         Path masks = tmp.resolve("masks");
         assertEquals(0, run("eval", "--model", model.toString(), "--data", data.toString(), "--json", json.toString(),
-                "--save-masks", masks.toString()), err.toString());
+                "--save-masks", masks.toString(), "--by", "reference,objects"), err.toString());
         JsonNode metrics = Json.MAPPER.readTree(json.toFile());
         assertEquals(12, metrics.get("n").asInt());
+        for (String field : List.of("reference", "objects")) {
+            JsonNode groups = metrics.get("by").get(field);
+            int n = 0;
+            double fgIouSum = 0;
+            for (JsonNode group : (Iterable<JsonNode>) groups::elements) {
+                n += group.get("n").asInt();
+                fgIouSum += group.get("n").asInt() * group.get("fg_iou").asDouble();
+            }
+            assertEquals(12, n, field + " groups cover every example once: " + groups);
+            assertEquals(metrics.get("fg_iou").asDouble(), fgIouSum / n, 1e-9, field + " groups add up to the total");
+        }
+        assertEquals(2, run("eval", "--model", model.toString(), "--data", data.toString(), "--by", "colour"));
+        assertTrue(err.toString().contains("has a field 'colour'; its lines have:"), err.toString());
         for (String key : List.of("fg_iou", "pixel_iou", "miou", "dice")) {
             double v = metrics.get(key).asDouble();
             assertTrue(v >= 0 && v <= 1, key + " = " + v);

@@ -144,6 +144,19 @@ class DatasetReaderTest {
         }
     }
 
+    @Test
+    void fieldValuesGivesEachIdItsValueAsTextAndNamesTheFieldsWhenTheFieldIsMissing() throws IOException {
+        manifest("{\"id\":\"a\",\"image\":\"a.png\",\"instruction\":\"x\",\"reference\":\"colour\",\"objects\":3}",
+                "{\"id\":\"b\",\"image\":\"b.png\",\"instruction\":\"x\",\"reference\":\"size\"}",
+                "not json",
+                "{\"id\":\"c\",\"image\":\"c.png\",\"instruction\":\"x\",\"objects\":5}");
+        assertEquals(Map.of("a", "colour", "b", "size"), DatasetReader.fieldValues(dir, "reference"));
+        assertEquals(Map.of("a", "3", "c", "5"), DatasetReader.fieldValues(dir, "objects"));
+        DatasetException e = assertThrows(DatasetException.class, () -> DatasetReader.fieldValues(dir, "colour"));
+        assertTrue(e.getMessage().endsWith("has a field 'colour'; its lines have: id, image, instruction, objects,"
+                + " reference"), e.getMessage());
+    }
+
     private void manifest(String... lines) throws IOException {
         Files.writeString(dir.resolve(DatasetReader.MANIFEST), String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
     }
