@@ -15,9 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -121,10 +124,10 @@ public final class DatasetReader {
      *
      * @throws DatasetException when no line has the field, naming the fields the first line does have
      */
-    public static java.util.Map<String, String> fieldValues(Path dir, String field) {
+    public static Map<String, String> fieldValues(Path dir, String field) {
         Path manifest = manifest(dir);
-        java.util.Map<String, String> values = new java.util.HashMap<>();
-        Set<String> seen = new java.util.TreeSet<>();
+        Map<String, String> values = new HashMap<>();
+        Set<String> seen = new TreeSet<>();
         try (Stream<String> lines = Files.lines(manifest, StandardCharsets.UTF_8)) {
             for (String line : (Iterable<String>) lines.filter(l -> !l.isBlank())::iterator) {
                 JsonNode node;
