@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.function.BiConsumer;
 
 /** {@code maskstream eval}: scores a saved model on a labeled dataset. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
@@ -69,7 +68,11 @@ public final class EvalCommand implements Callable<Integer> {
         try (MaskModel m = ModelCommands.loadModel(model)) {
             version = m.version();
             dataset = ModelCommands.readLabeled(data, skipBad);
-            counts = Evaluator.evaluate(m, dataset.examples(), maskWriter().andThen(groups::add), System.err);
+            Evaluator.Listener writer = maskWriter();
+            counts = Evaluator.evaluate(m, dataset.examples(), (example, predicted, one) -> {
+                writer.predicted(example, predicted, one);
+                groups.add(example, one);
+            }, System.err);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Object> metrics = counts.asMap();
@@ -111,8 +114,7 @@ public final class EvalCommand implements Callable<Integer> {
             }
         }
 
-        void add(Example example, Mask predicted) {
-            IouCounts one = IouCounts.of(predicted, example.mask());
+        void add(Example example, IouCounts one) {
             valueById.forEach((field, values) -> counts.get(field)
                     .merge(values.getOrDefault(example.id(), "(none)"), one, IouCounts::merge));
         }
@@ -133,16 +135,16 @@ public final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    private BiConsumer<Example, Mask> maskWriter() {
+    private Evaluator.Listener maskWriter() {
         if (saveMasks == null) {
-            return (example, mask) -> { };
+            return (example, mask, counts) -> { };
         }
         try {
             Files.createDirectories(saveMasks);
         } catch (IOException e) {
             throw new UserError("cannot create " + saveMasks + ": " + e.getMessage(), e);
         }
-        return (example, mask) -> {
+        return (example, mask, counts) -> {
             String name = example.id().replaceAll("[^A-Za-z0-9._-]", "_");
             try {
                 Files.write(saveMasks.resolve(name + "-mask.png"), Images.encodePng(mask.toImage()));

@@ -11,7 +11,6 @@ import java.awt.image.BufferedImage;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiConsumer;
 
 /**
  * Scores a model on labeled examples: each prediction is brought to its image's original size (bilinear, then the
@@ -23,15 +22,25 @@ public final class Evaluator {
     private Evaluator() {
     }
 
+    /** Told of each prediction as it is scored. */
+    @FunctionalInterface
+    public interface Listener {
+        /**
+         * @param predicted the predicted mask at the example's original size
+         * @param counts    the example's own counts, as merged into the total
+         */
+        void predicted(Example example, Mask predicted, IouCounts counts);
+    }
+
     public static IouCounts evaluate(MaskModel model, List<Example> examples) {
-        return evaluate(model, examples, (example, mask) -> { }, null);
+        return evaluate(model, examples, (example, mask, counts) -> { }, null);
     }
 
     /**
-     * @param onPrediction called with each example and its predicted mask at the original size
+     * @param onPrediction told of each example, its predicted mask and its counts
      * @param progress     where a progress bar goes; {@code null} for none
      */
-    public static IouCounts evaluate(MaskModel model, List<Example> examples, BiConsumer<Example, Mask> onPrediction,
+    public static IouCounts evaluate(MaskModel model, List<Example> examples, Listener onPrediction,
                                      PrintStream progress) {
         for (Example e : examples) {
             if (!e.labeled()) {
@@ -47,8 +56,9 @@ public final class Evaluator {
                 for (int i = 0; i < batch.size(); i++) {
                     Example e = batch.get(i);
                     Mask predicted = masks.get(i);
-                    onPrediction.accept(e, predicted);
-                    counts = counts.merge(IouCounts.of(predicted, e.mask()));
+                    IouCounts one = IouCounts.of(predicted, e.mask());
+                    onPrediction.predicted(e, predicted, one);
+                    counts = counts.merge(one);
                 }
                 if (bar != null) {
                     bar.step(batch.size());

@@ -69,7 +69,7 @@ class EvaluatorTest {
         }
         LeftHalf model = new LeftHalf();
         List<String> seen = new ArrayList<>();
-        IouCounts counts = Evaluator.evaluate(model, examples, (e, m) -> seen.add(e.id() + ":" + m.width()), null);
+        IouCounts counts = Evaluator.evaluate(model, examples, (e, m, c) -> seen.add(e.id() + ":" + m.width()), null);
         assertEquals(Evaluator.BATCH + 2, counts.n());
         assertEquals((0.5 + 0 + Evaluator.BATCH) / (Evaluator.BATCH + 2), counts.fgIou(), 1e-12);
         assertEquals(8 + 8L * Evaluator.BATCH, counts.tp());
