@@ -36,6 +36,11 @@ public final class GenerateCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     String phrasing;
 
+    @Option(names = "--instructions-per-scene", defaultValue = "1", description = "Manifest lines per scene: the"
+            + " scene's own instruction plus up to this many minus one more about other objects of the same image,"
+            + " each with its own mask (scenes with fewer nameable objects get fewer) (default: ${DEFAULT-VALUE}).")
+    int instructionsPerScene;
+
     @Option(names = "--overwrite", description = "Replace a dataset already in --out.")
     boolean overwrite;
 
@@ -47,6 +52,9 @@ public final class GenerateCommand implements Callable<Integer> {
         if (size < 16) {
             throw new UserError("--size must be at least 16 pixels (shapes are unreadable below), got " + size);
         }
+        if (instructionsPerScene < 1) {
+            throw new UserError("--instructions-per-scene must be at least 1, got " + instructionsPerScene);
+        }
         Phrasing wording;
         try {
             wording = Phrasing.valueOf(phrasing.toUpperCase(Locale.ROOT));
@@ -55,7 +63,8 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         long start = System.nanoTime();
         try {
-            new SceneGenerator(size, wording).generate(out, count, seed, overwrite, System.err);
+            new SceneGenerator(size, wording).generate(out, count, seed, overwrite, System.err,
+                    instructionsPerScene);
         } catch (DatasetException e) {
             throw new UserError(e.getMessage(), e);
         }

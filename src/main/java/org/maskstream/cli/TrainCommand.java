@@ -1,13 +1,14 @@
 package org.maskstream.cli;
 
 import org.maskstream.data.Dataset;
+import org.maskstream.data.DatasetReader;
 import org.maskstream.model.Decoder;
 import org.maskstream.model.Fusion;
 import org.maskstream.model.InvalidModelException;
 import org.maskstream.model.LossKind;
-import org.maskstream.model.MissingEncoderException;
 import org.maskstream.model.PretrainedEncoders;
 import org.maskstream.train.EpochMetrics;
+import org.maskstream.train.Stage;
 import org.maskstream.train.TrainOptions;
 import org.maskstream.train.TrainResult;
 import org.maskstream.train.Trainer;
@@ -18,6 +19,8 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -115,6 +118,20 @@ public final class TrainCommand implements Callable<Integer> {
             + " reads words the training instructions never used (default: ${DEFAULT-VALUE}).")
     String textEncoder;
 
+    @Option(names = "--stage", paramLabel = "FIELD=VALUE:EPOCHS", description = "A curriculum stage, repeatable and"
+            + " trained in the order given before the --epochs over everything: EPOCHS passes over only the training"
+            + " examples whose manifest field FIELD is VALUE, with their own warm-up and decay, e.g. --stage"
+            + " reference=position:30 --stage reference=colour:30 on generated data.")
+    List<String> stages = new ArrayList<>();
+
+    @Option(names = "--shift", description = "Translate each training image and its mask by a random 0 to SHIFT"
+            + " pixels in x and y per step, repeating the edges; needs the scratch image encoder"
+            + " (default: ${DEFAULT-VALUE}).")
+    int shift;
+
+    @Option(names = "--weight-decay", description = "L2 weight decay of Adam (default: ${DEFAULT-VALUE}).")
+    float weightDecay;
+
     @Option(names = "--threads", description = "PyTorch CPU threads (default: one per core; on a busy shared "
             + "machine 1 can be faster).")
     Integer threads;
@@ -128,8 +145,9 @@ public final class TrainCommand implements Callable<Integer> {
         TrainResult result;
         try {
             result = Trainer.train(train.examples(), validation == null ? List.of() : validation.examples(), opts,
-                    out);
-        } catch (TrainingDivergedException | InvalidModelException | MissingEncoderException e) {
+                    out, stageFields(opts));
+        } catch (TrainingDivergedException | InvalidModelException | IllegalArgumentException e) {
+            // IllegalArgumentException: a missing encoder file, or a curriculum stage the data cannot serve
             throw new UserError(e.getMessage(), e);
         }
         EpochMetrics best = result.best();
@@ -143,6 +161,15 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The training manifest's values of each field a curriculum stage names, by example id. */
+    private Map<String, Map<String, String>> stageFields(TrainOptions opts) {
+        Map<String, Map<String, String>> fields = new HashMap<>();
+        for (Stage stage : opts.stages()) {
+            fields.computeIfAbsent(stage.field(), field -> DatasetReader.fieldValues(data, field));
+        }
+        return fields;
+    }
+
     private TrainOptions options() {
         try {
             return TrainOptions.builder().fusion(Fusion.parse(fusion)).decoder(Decoder.parse(decoder))
@@ -151,7 +178,8 @@ public final class TrainCommand implements Callable<Integer> {
                     .textLayers(textLayers).heads(heads).maxTokens(maxTokens).flip(!noFlip).initFrom(initFrom)
                     .timeLimit(maxMinutes == null ? null : Duration.ofMillis((long) (maxMinutes * 60_000)))
                     .checkpoints(!noCheckpoints).progress(true).imageEncoder(PretrainedEncoders.absolute(imageEncoder))
-                    .textEncoder(textEncoder).build()
+                    .textEncoder(textEncoder).stages(stages.stream().map(Stage::parse).toList()).shift(shift)
+                    .weightDecay(weightDecay).build()
                     .validated();
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);
@@ -173,7 +201,8 @@ public final class TrainCommand implements Callable<Integer> {
                     Map.entry("--dim", str(d.dim())), Map.entry("--layers", str(d.layers())),
                     Map.entry("--text-layers", str(d.textLayers())), Map.entry("--heads", str(d.heads())),
                     Map.entry("--max-tokens", str(d.maxTokens())), Map.entry("--image-encoder", d.imageEncoder()),
-                    Map.entry("--text-encoder", d.textEncoder()));
+                    Map.entry("--text-encoder", d.textEncoder()), Map.entry("--shift", str(d.shift())),
+                    Map.entry("--weight-decay", str(d.weightDecay())));
         }
 
         private static String str(Object o) {

@@ -42,11 +42,17 @@ import java.util.Map;
  * @param progress      draw a progress bar on standard error
  * @param imageEncoder  image encoder id ({@code scratch}, or {@code mobilenet:PATH} for the frozen pretrained one)
  * @param textEncoder   text encoder id ({@code scratch}, or {@code minilm} for the frozen pretrained one)
+ * @param stages        curriculum stages trained in order before the {@code epochs} over everything (empty: none)
+ * @param shift         random translation of each training image and its mask by up to this many pixels in x and
+ *                      y (edges repeated), drawn per step; 0 for none. Needs the scratch image encoder, whose
+ *                      prepared input is pixels
+ * @param weightDecay   L2 weight decay added to Adam's gradients; 0 for none
  */
 public record TrainOptions(Fusion fusion, Decoder decoder, LossKind loss, int epochs, int batchSize, int inputSize,
                            long seed, float learningRate, int warmupSteps, float clipGradient, int dim, int layers,
                            int textLayers, int heads, int maxTokens, boolean flip, Path initFrom, Duration timeLimit,
-                           boolean checkpoints, boolean progress, String imageEncoder, String textEncoder) {
+                           boolean checkpoints, boolean progress, String imageEncoder, String textEncoder,
+                           List<Stage> stages, int shift, float weightDecay) {
 
     public TrainOptions {
         if (epochs < 1 || batchSize < 1) {
@@ -57,6 +63,18 @@ public record TrainOptions(Fusion fusion, Decoder decoder, LossKind loss, int ep
             throw new IllegalArgumentException("learning rate and gradient clip must be positive and warm-up steps"
                     + " not negative");
         }
+        if (shift < 0 || shift >= inputSize / 2) {
+            throw new IllegalArgumentException("shift must be from 0 to less than half the input size (" + inputSize
+                    + "), got " + shift);
+        }
+        if (!(weightDecay >= 0)) {
+            throw new IllegalArgumentException("weight decay must not be negative, got " + weightDecay);
+        }
+        if (shift > 0 && !ModelConfig.SCRATCH.equals(imageEncoder) && initFrom == null) {
+            throw new IllegalArgumentException("--shift needs the scratch image encoder: a frozen encoder's"
+                    + " prepared input is features, not pixels to translate");
+        }
+        stages = List.copyOf(stages);
     }
 
     /** The options as JSON-friendly values (paths and durations as strings), for {@code metrics.json}. */
@@ -82,6 +100,9 @@ public record TrainOptions(Fusion fusion, Decoder decoder, LossKind loss, int ep
         out.put("time_limit", timeLimit == null ? null : timeLimit.toString());
         out.put("image_encoder", imageEncoder);
         out.put("text_encoder", textEncoder);
+        out.put("stages", stages.stream().map(Stage::toString).toList());
+        out.put("shift", shift);
+        out.put("weight_decay", weightDecay);
         return out;
     }
 
@@ -132,6 +153,9 @@ public record TrainOptions(Fusion fusion, Decoder decoder, LossKind loss, int ep
         private boolean progress = true;
         private String imageEncoder = ModelConfig.SCRATCH;
         private String textEncoder = ModelConfig.SCRATCH;
+        private List<Stage> stages = List.of();
+        private int shift;
+        private float weightDecay;
 
         public Builder fusion(Fusion v) { fusion = v; return this; }
         public Builder decoder(Decoder v) { decoder = v; return this; }
@@ -155,11 +179,14 @@ public record TrainOptions(Fusion fusion, Decoder decoder, LossKind loss, int ep
         public Builder progress(boolean v) { progress = v; return this; }
         public Builder imageEncoder(String v) { imageEncoder = v; return this; }
         public Builder textEncoder(String v) { textEncoder = v; return this; }
+        public Builder stages(List<Stage> v) { stages = v; return this; }
+        public Builder shift(int v) { shift = v; return this; }
+        public Builder weightDecay(float v) { weightDecay = v; return this; }
 
         public TrainOptions build() {
             return new TrainOptions(fusion, decoder, loss, epochs, batchSize, inputSize, seed, learningRate,
                     warmupSteps, clipGradient, dim, layers, textLayers, heads, maxTokens, flip, initFrom, timeLimit,
-                    checkpoints, progress, imageEncoder, textEncoder);
+                    checkpoints, progress, imageEncoder, textEncoder, stages, shift, weightDecay);
         }
     }
 }

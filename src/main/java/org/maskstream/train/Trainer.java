@@ -45,8 +45,10 @@ import java.util.stream.IntStream;
  * Trains a {@link MaskNet} on labeled examples and saves it in the {@link SavedModel} form.
  *
  * <p>Adam with a linear warm-up then a cosine decay to 5% of the peak learning rate, element-wise gradient
- * clipping, and a NaN guard: a step whose loss or gradients are not finite is skipped (its gradients dropped), and
- * {@value #MAX_BAD_STEPS} such steps in a row stop training with a message saying what to change. Per epoch: {@code metrics.jsonl} gets a line,
+ * clipping, and a NaN guard: a step whose loss or gradients are not finite is computed again, and when the rerun is
+ * not finite either, training stops before the parameters see it, with a message saying what to change. Optional {@link Stage curriculum stages}
+ * train on parts of the data first, each with its own warm-up and decay. Per epoch (numbered across the stages):
+ * {@code metrics.jsonl} gets a line,
  * {@code curves.png} is redrawn, a checkpoint goes to {@code checkpoints/epoch-NNN/}, and the model with the best
  * validation foreground IoU so far is saved in the output folder itself (the last epoch's when there is no
  * validation data). Deterministic on the CPU for a given seed: the seed drives DJL's initialization, the shuffling
@@ -57,8 +59,6 @@ public final class Trainer {
     public static final String CURVES = "curves.png";
     public static final String CHECKPOINTS = "checkpoints";
     private static final float FINAL_LR_FRACTION = 0.05f;
-    /** Consecutive steps with a non-finite loss or gradient after which training stops. */
-    private static final int MAX_BAD_STEPS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
     private Trainer() {
@@ -71,6 +71,16 @@ public final class Trainer {
      * @throws TrainingDivergedException when the loss stops being finite
      */
     public static TrainResult train(List<Example> train, List<Example> val, TrainOptions opts, Path outDir) {
+        return train(train, val, opts, outDir, Map.of());
+    }
+
+    /**
+     * @param manifestFields for each field a curriculum stage of {@code opts} names, the training examples' values
+     *                       of it by example id
+     * @throws IllegalArgumentException when a stage's field is missing or it selects no training example
+     */
+    public static TrainResult train(List<Example> train, List<Example> val, TrainOptions opts, Path outDir,
+                                    Map<String, Map<String, String>> manifestFields) {
         requireLabeled(train, "training");
         requireLabeled(val, "validation");
         if (train.isEmpty()) {
@@ -80,6 +90,7 @@ public final class Trainer {
         Engine.getInstance().setRandomSeed((int) opts.seed());
         Random random = new Random(opts.seed());
         Device device = Engine.getInstance().getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+        List<Phase> phases = phases(train, opts, manifestFields);
         List<List<Example>> variants = variants(train, opts.flip());
         try (Model model = Model.newInstance("maskstream", device)) {
             MaskNet net = network(opts, variants, model.getNDManager());
@@ -91,7 +102,7 @@ public final class Trainer {
             List<PreparedExample> valSet = prepare(net, val);
             Files.createDirectories(outDir);
             Files.deleteIfExists(outDir.resolve(METRICS_LINES));
-            return new Run(net, model, opts, outDir, random, start).fit(trainSets, valSet);
+            return new Run(net, model, opts, outDir, random, start).fit(phases, trainSets, valSet);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write to " + outDir + ": " + e.getMessage(), e);
         }
@@ -104,6 +115,33 @@ public final class Trainer {
                         + " labeled examples");
             }
         }
+    }
+
+    /** Part of the schedule: {@code epochs} passes over the training examples at {@code indices}. */
+    private record Phase(String name, List<Integer> indices, int epochs) {
+    }
+
+    /** The curriculum stages in order, then the main epochs over every example. */
+    private static List<Phase> phases(List<Example> train, TrainOptions opts,
+                                      Map<String, Map<String, String>> manifestFields) {
+        List<Phase> phases = new ArrayList<>();
+        for (Stage stage : opts.stages()) {
+            Map<String, String> values = manifestFields.get(stage.field());
+            if (values == null) {
+                throw new IllegalArgumentException("curriculum stage " + stage + " needs the training manifest's '"
+                        + stage.field() + "' field, which was not read");
+            }
+            List<Integer> indices = IntStream.range(0, train.size())
+                    .filter(i -> stage.value().equals(values.get(train.get(i).id()))).boxed().toList();
+            if (indices.isEmpty()) {
+                throw new IllegalArgumentException("curriculum stage " + stage + " selects no training example: the"
+                        + " manifest's '" + stage.field() + "' values are " + new java.util.TreeSet<>(values.values()));
+            }
+            LOG.info("curriculum stage {}: {} of {} training examples", stage, indices.size(), train.size());
+            phases.add(new Phase(stage.field() + "=" + stage.value(), indices, stage.epochs()));
+        }
+        phases.add(new Phase("all", IntStream.range(0, train.size()).boxed().toList(), opts.epochs()));
+        return phases;
     }
 
     /**
@@ -187,8 +225,9 @@ public final class Trainer {
         private final MaskLoss loss;
         private final List<EpochMetrics> history = new ArrayList<>();
         private int step;
-        private int badSteps;
-        private int skippedSteps;
+        private int recomputedSteps;
+        /** The current phase's first step, warm-up and length in steps: each phase has its own schedule. */
+        private int phaseStart;
         private int warmup;
         private int total;
 
@@ -202,54 +241,59 @@ public final class Trainer {
             this.loss = new MaskLoss(opts.loss());
         }
 
-        TrainResult fit(List<List<PreparedExample>> trainSets, List<PreparedExample> valSet) {
-            List<PreparedExample> trainSet = trainSets.get(0);
+        TrainResult fit(List<Phase> phases, List<List<PreparedExample>> trainSets, List<PreparedExample> valSet) {
             int batch = opts.batchSize();
-            int stepsPerEpoch = (trainSet.size() + batch - 1) / batch;
-            total = stepsPerEpoch * opts.epochs();
-            warmup = Math.min(opts.warmupSteps(), total / 4);
-            Tracker schedule = s -> learningRate(opts.learningRate(), warmup, total, s);
+            int allSteps = phases.stream().mapToInt(p -> steps(p) * p.epochs()).sum();
+            Tracker schedule = ignoredUpdateCount -> currentLearningRate();
             Optimizer adam = Optimizer.adam().optLearningRateTracker(schedule).optClipGrad(opts.clipGradient())
-                    .build();
+                    .optWeightDecays(opts.weightDecay()).build();
             DefaultTrainingConfig config = new DefaultTrainingConfig(loss).optOptimizer(adam)
                     .optDevices(new Device[] {model.getNDManager().getDevice()});
             int bestEpoch = 0;
             double bestIou = Double.NEGATIVE_INFINITY;
             boolean stoppedEarly = false;
+            int epoch = 0;
             try (ai.djl.training.Trainer trainer = model.newTrainer(config);
-                 ProgressBar bar = opts.progress() ? new ProgressBar(System.err, "train", total) : null) {
+                 ProgressBar bar = opts.progress() ? new ProgressBar(System.err, "train", allSteps) : null) {
                 trainer.initialize(net.inputShapes(batch));
                 EpochProgress progress = new EpochProgress();
                 if (bar != null) {
                     bar.withExtra(progress::describe);
                 }
-                for (int epoch = 1; epoch <= opts.epochs() && !stoppedEarly; epoch++) {
-                    long epochStart = System.nanoTime();
-                    progress.begin(epoch);
-                    List<Integer> order = new ArrayList<>(IntStream.range(0, trainSet.size()).boxed().toList());
-                    Collections.shuffle(order, random);
-                    for (int from = 0; from < order.size(); from += batch) {
-                        List<PreparedExample> examples = new ArrayList<>();
-                        for (int i : order.subList(from, Math.min(order.size(), from + batch))) {
-                            int variant = trainSets.size() == 1 ? 0 : random.nextInt(trainSets.size());
-                            examples.add(trainSets.get(variant).get(i));
+                for (Phase phase : phases) {
+                    phaseStart = step;
+                    total = steps(phase) * phase.epochs();
+                    warmup = Math.min(opts.warmupSteps(), total / 4);
+                    for (int e = 1; e <= phase.epochs() && !stoppedEarly; e++) {
+                        epoch++;
+                        long epochStart = System.nanoTime();
+                        progress.begin(epoch, phase.name());
+                        List<Integer> order = new ArrayList<>(phase.indices());
+                        Collections.shuffle(order, random);
+                        for (int from = 0; from < order.size(); from += batch) {
+                            List<PreparedExample> examples = new ArrayList<>();
+                            for (int i : order.subList(from, Math.min(order.size(), from + batch))) {
+                                int variant = trainSets.size() == 1 ? 0 : random.nextInt(trainSets.size());
+                                examples.add(augmented(trainSets.get(variant).get(i)));
+                            }
+                            trainStep(trainer, examples, epoch, progress);
+                            if (bar != null) {
+                                bar.step(1);
+                            }
+                            if (opts.timeLimit() != null
+                                    && System.nanoTime() - start > opts.timeLimit().toNanos()) {
+                                stoppedEarly = true;
+                                break;
+                            }
                         }
-                        trainStep(trainer, examples, epoch, progress);
-                        if (bar != null) {
-                            bar.step(1);
+                        EpochMetrics metrics = finishEpoch(trainer, progress, valSet, epoch, epochStart);
+                        double score = metrics.valFgIou() != null ? metrics.valFgIou() : epoch;
+                        if (score > bestIou) {
+                            bestIou = score;
+                            bestEpoch = epoch;
+                            SavedModel.save(net, savedMetrics(metrics, trainSets.get(0).size(), valSet.size()),
+                                    outDir);
                         }
-                        if (opts.timeLimit() != null
-                                && System.nanoTime() - start > opts.timeLimit().toNanos()) {
-                            stoppedEarly = true;
-                            break;
-                        }
-                    }
-                    EpochMetrics metrics = finishEpoch(trainer, progress, valSet, epoch, epochStart);
-                    double score = metrics.valFgIou() != null ? metrics.valFgIou() : epoch;
-                    if (score > bestIou) {
-                        bestIou = score;
-                        bestEpoch = epoch;
-                        SavedModel.save(net, savedMetrics(metrics, trainSet.size(), valSet.size()), outDir);
                     }
                 }
             }
@@ -261,30 +305,71 @@ public final class Trainer {
                     stoppedEarly);
         }
 
+        private int steps(Phase phase) {
+            return (phase.indices().size() + opts.batchSize() - 1) / opts.batchSize();
+        }
+
+        /** The example with a fresh random translation when {@code opts.shift()} asks for one. */
+        private PreparedExample augmented(PreparedExample e) {
+            int s = opts.shift();
+            if (s == 0) {
+                return e;
+            }
+            int dx = random.nextInt(2 * s + 1) - s;
+            int dy = random.nextInt(2 * s + 1) - s;
+            return Shift.apply(e, net.config().inputSize(), dx, dy);
+        }
+
+        /**
+         * One optimizer step on {@code examples}. A step whose loss or gradients are not finite is computed once
+         * more from the same parameters: libtorch on the CPU now and then hands back NaN gradients for a batch whose
+         * rerun is finite (the runs are otherwise deterministic, so the rerun gives the clean result). Twice in a
+         * row is divergence, and training stops before the parameters see it.
+         */
         private void trainStep(ai.djl.training.Trainer trainer, List<PreparedExample> examples, int epoch,
                                EpochProgress progress) {
             try (NDManager scope = trainer.getManager().newSubManager()) {
                 NDList inputs = Batches.inputs(scope, net, examples);
                 NDList labels = Batches.labels(scope, net.config().inputSize(), examples);
-                NDList predictions;
-                float value;
-                try (GradientCollector collector = trainer.newGradientCollector()) {
-                    predictions = trainer.forward(inputs);
-                    NDArray l = loss.evaluate(labels, predictions);
-                    value = l.getFloat();
-                    if (Float.isFinite(value)) {
-                        collector.backward(l);
+                for (int attempt = 1; ; attempt++) {
+                    NDList predictions;
+                    float value;
+                    try (GradientCollector collector = trainer.newGradientCollector()) {
+                        predictions = trainer.forward(inputs);
+                        NDArray l = loss.evaluate(labels, predictions);
+                        value = l.getFloat();
+                        if (Float.isFinite(value)) {
+                            collector.backward(l);
+                        }
                     }
+                    String problem = !Float.isFinite(value) ? "the training loss was not finite (" + value + ")"
+                            : gradientsFinite(scope) ? null
+                            : "the loss was " + value + " but the gradients of " + nonFiniteGradients()
+                            + " were not finite";
+                    if (problem == null) {
+                        trainer.step();
+                        step++;
+                        progress.add(value, examples.size(), countLogits(predictions.head().toFloatArray(),
+                                examples, net.config().threshold()));
+                        return;
+                    }
+                    if (attempt == 2) {
+                        throw diverged(problem + ", twice in a row", epoch);
+                    }
+                    LOG.warn("step {} of epoch {}: {}; computing it again", step + 1, epoch, problem);
+                    recomputedSteps++;
+                    clearGradients();
                 }
-                if (!Float.isFinite(value) || !gradientsFinite(scope)) {
-                    skipStep(value, epoch);
-                    return;
+            }
+        }
+
+        /** Zeroes every gradient by assignment: DJL clears them by subtraction, and NaN - NaN stays NaN. */
+        private void clearGradients() {
+            for (Pair<String, Parameter> p : net.getParameters()) {
+                NDArray array = p.getValue().getArray();
+                if (p.getValue().requiresGradient()) {
+                    array.getGradient().set(new float[Math.toIntExact(array.size())]);
                 }
-                badSteps = 0;
-                trainer.step();
-                step++;
-                progress.add(value, examples.size(), countLogits(predictions.head().toFloatArray(), examples,
-                        net.config().threshold()));
             }
         }
 
@@ -299,27 +384,29 @@ public final class Trainer {
             return Float.isFinite(total.getFloat());
         }
 
-        /**
-         * Drops the step's gradients instead of applying them (a single bad batch must not poison the parameters);
-         * gives up with a clear message when it keeps happening.
-         */
-        private void skipStep(float value, int epoch) {
-            skippedSteps++;
-            if (++badSteps >= MAX_BAD_STEPS) {
-                throw new TrainingDivergedException(String.format(Locale.ROOT, "the training loss or its gradients"
-                                + " were not finite for %d steps in a row (loss %s at epoch %d, step %d, learning rate"
-                                + " %.3g): training stopped; lower --lr (now %.3g) or --clip (now %.3g), or check the"
-                                + " data for broken masks", badSteps, value, epoch, step + 1, currentLearningRate(),
-                        opts.learningRate(), opts.clipGradient()));
-            }
-            LOG.warn("skipped step {} of epoch {}: loss {} or its gradients not finite", step + 1, epoch, value);
+        /** The parameters with a NaN or infinite gradient element, by name (the first few). */
+        private String nonFiniteGradients() {
+            List<String> names = new ArrayList<>();
             for (Pair<String, Parameter> p : net.getParameters()) {
-                NDArray array = p.getValue().getArray();
                 if (p.getValue().requiresGradient()) {
-                    // set, not subtraction or multiplication: NaN - NaN and NaN * 0 are NaN
-                    array.getGradient().set(new float[Math.toIntExact(array.size())]);
+                    NDArray g = p.getValue().getArray().getGradient();
+                    if (g.isNaN().any().getBoolean() || g.isInfinite().any().getBoolean()) {
+                        names.add(p.getKey());
+                    }
                 }
             }
+            int shown = Math.min(5, names.size());
+            return String.join(", ", names.subList(0, shown))
+                    + (names.size() > shown ? " and " + (names.size() - shown) + " more" : "");
+        }
+
+        /** Why training stopped at a non-finite step and what to change; the step was not applied. */
+        private TrainingDivergedException diverged(String what, int epoch) {
+            return new TrainingDivergedException(String.format(Locale.ROOT, "%s at epoch %d, step %d"
+                            + " (learning rate %.3g): training stopped before that step changed the parameters; %s"
+                            + " holds the best epoch so far. Lower --lr (now %.3g) or --clip (now %.3g), or check the"
+                            + " data for broken masks", what, epoch,
+                    step + 1, currentLearningRate(), outDir, opts.learningRate(), opts.clipGradient()));
         }
 
         private EpochMetrics finishEpoch(ai.djl.training.Trainer trainer, EpochProgress progress,
@@ -343,7 +430,9 @@ public final class Trainer {
                 valLoss = lossSum / valSet.size();
             }
             double seconds = (System.nanoTime() - epochStart) / 1e9;
-            EpochMetrics m = new EpochMetrics(epoch, progress.steps, skippedSteps, progress.meanLoss(), progress.counts.fgIou(),
+            EpochMetrics m = new EpochMetrics(epoch, progress.phase, progress.steps, recomputedSteps,
+                    progress.meanLoss(),
+                    progress.counts.fgIou(),
                     valLoss, val == null ? null : val.fgIou(), val == null ? null : val.pixelIou(),
                     val == null ? null : val.miou(), val == null ? null : val.dice(),
                     currentLearningRate(),
@@ -365,7 +454,7 @@ public final class Trainer {
         }
 
         private float currentLearningRate() {
-            return learningRate(opts.learningRate(), warmup, total, step);
+            return learningRate(opts.learningRate(), warmup, total, step - phaseStart);
         }
 
         private Map<String, Object> savedMetrics(EpochMetrics m, int trainExamples, int valExamples) {
@@ -407,14 +496,16 @@ public final class Trainer {
     private static final class EpochProgress {
         private final long created = System.nanoTime();
         private int epoch;
+        private String phase;
         private int steps;
         private double lossSum;
         private long samples;
         private long epochStart;
         private IouCounts counts = IouCounts.EMPTY;
 
-        void begin(int epoch) {
+        void begin(int epoch, String phase) {
             this.epoch = epoch;
+            this.phase = phase;
             steps = 0;
             lossSum = 0;
             samples = 0;
@@ -435,7 +526,8 @@ public final class Trainer {
 
         String describe() {
             double secs = Math.max(1e-9, (System.nanoTime() - Math.max(epochStart, created)) / 1e9);
-            return String.format(Locale.ROOT, "epoch %d loss %.4f iou %.3f %.0f samples/s", epoch, meanLoss(),
+            return String.format(Locale.ROOT, "epoch %d (%s) loss %.4f iou %.3f %.0f samples/s", epoch, phase,
+                    meanLoss(),
                     counts.fgIou(), samples / secs);
         }
     }

@@ -94,6 +94,13 @@ class ModelCommandsTest {
                 err.toString());
         assertEquals(2, run("train", "--data", data.toString(), "--out", tmp.resolve("m").toString(), "--dim", "30"));
         assertTrue(err.toString().contains("dim must be a positive multiple of 8"), err.toString());
+        assertEquals(2, run("train", "--data", data.toString(), "--out", tmp.resolve("m").toString(), "--stage",
+                "reference=position"));
+        assertTrue(err.toString().contains("'reference=position' is not FIELD=VALUE:EPOCHS"), err.toString());
+        assertEquals(2, run("train", "--data", data.toString(), "--out", tmp.resolve("m").toString(), "--size", "32",
+                "--stage", "reference=shape:1"));
+        assertTrue(err.toString().contains("curriculum stage reference=shape:1 selects no training example: the"
+                + " manifest's 'reference' values are ["), err.toString());
         assertEquals(2, run("predict", "--model", tmp.resolve("m").toString(), "--image", tmp.resolve("x.png")
                 .toString(), "--instruction", "x", "--out", tmp.resolve("o.png").toString()));
         assertTrue(err.toString().contains("x.png does not exist"), err.toString());

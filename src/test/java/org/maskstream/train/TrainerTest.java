@@ -12,7 +12,9 @@ import org.maskstream.model.TinyScenes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -87,7 +89,50 @@ class TrainerTest {
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
                 () -> Trainer.train(train, List.of(), tiny().learningRate(1e30f).clipGradient(1e30f).warmupSteps(0)
                         .epochs(20).build(), dir));
-        assertTrue(e.getMessage().contains("lower --lr"), e.getMessage());
+        assertTrue(e.getMessage().contains("Lower --lr"), e.getMessage());
+        // the first non-finite step stops the run: with one step per epoch, epoch 2 at the latest
+        assertTrue(e.getMessage().matches(".*not finite.* at epoch [12], step [12] .*"), e.getMessage());
+    }
+
+    @Test
+    void curriculumStagesTrainOnTheirPartFirstThenEverything() {
+        List<Example> train = TinyScenes.generate(12, 32, 7);
+        Map<String, String> kind = new HashMap<>();
+        for (int i = 0; i < train.size(); i++) {
+            kind.put(train.get(i).id(), i < 4 ? "a" : "b");
+        }
+        TrainOptions opts = tiny().stages(List.of(new Stage("kind", "a", 2), new Stage("kind", "b", 1))).epochs(1)
+                .build();
+        TrainResult r = Trainer.train(train, List.of(), opts, dir, Map.of("kind", kind));
+        assertEquals(List.of("kind=a", "kind=a", "kind=b", "all"),
+                r.history().stream().map(EpochMetrics::stage).toList());
+        assertEquals(List.of(1, 2, 3, 4), r.history().stream().map(EpochMetrics::epoch).toList());
+        // batch 8: 4 "a" examples take one step, 8 "b" examples one, all 12 two
+        assertEquals(List.of(1, 1, 1, 2), r.history().stream().map(EpochMetrics::steps).toList());
+    }
+
+    @Test
+    void aStageTheDataCannotServeIsRefusedBeforeTraining() {
+        List<Example> train = TinyScenes.generate(4, 32, 8);
+        Map<String, String> kind = new HashMap<>();
+        train.forEach(e -> kind.put(e.id(), "b"));
+        TrainOptions opts = tiny().stages(List.of(new Stage("kind", "a", 1))).build();
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> Trainer.train(train, List.of(), opts, dir, Map.of("kind", kind)));
+        assertEquals("curriculum stage kind=a:1 selects no training example: the manifest's 'kind' values are [b]",
+                none.getMessage());
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> Trainer.train(train, List.of(), opts, dir));
+        assertTrue(missing.getMessage().contains("needs the training manifest's 'kind' field"), missing.getMessage());
+        assertFalse(Files.exists(dir.resolve(Trainer.METRICS_LINES)));
+    }
+
+    @Test
+    void shiftNeedsPixelsToMove() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> tiny().shift(2).imageEncoder("mobilenet:/x.onnx").build());
+        assertTrue(e.getMessage().contains("--shift needs the scratch image encoder"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> tiny().shift(16).build());
     }
 
     @Test

@@ -4,13 +4,16 @@ import org.maskstream.data.DatasetWriter;
 import org.maskstream.data.Example;
 import org.maskstream.util.ProgressBar;
 
+import java.awt.image.BufferedImage;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
 import java.util.function.ToDoubleFunction;
@@ -52,6 +55,8 @@ public final class SceneGenerator {
     private static final int COLOUR_JITTER = 18;
     private static final int MAX_ATTEMPTS = 10_000;
     private static final int PLACEMENT_TRIES = 60;
+    /** Keeps the extra instructions' random stream apart from the scene's own. */
+    private static final long EXTRA_STREAM = 0x9E3779B97F4A7C15L;
 
     private static final ShapeKind[] SHAPES = ShapeKind.values();
     private static final ObjectColour[] COLOURS = ObjectColour.values();
@@ -87,20 +92,38 @@ public final class SceneGenerator {
     /**
      * Writes {@code count} scenes to {@code out} in the dataset layout (image, mask, edited image as target), with
      * the scene's facts as extra manifest fields: {@code reference}, {@code edit}, {@code objects},
-     * {@code background}.
+     * {@code background}. With {@code instructionsPerScene} above 1, each scene also gets up to that many lines in
+     * all from {@link #moreInstructions} (ids {@code SCENE-2}, {@code SCENE-3}, ...), and every line names its
+     * image's id in a {@code scene} field; the first line of each scene is the one a single-instruction dataset
+     * with the same seed has.
      */
-    public void generate(Path out, int count, long seed, boolean overwrite, PrintStream progress) {
+    public void generate(Path out, int count, long seed, boolean overwrite, PrintStream progress,
+                         int instructionsPerScene) {
+        if (instructionsPerScene < 1) {
+            throw new IllegalArgumentException("instructions per scene must be at least 1, got "
+                    + instructionsPerScene);
+        }
         try (DatasetWriter writer = DatasetWriter.create(out, overwrite);
              ProgressBar bar = new ProgressBar(progress, "generate", count)) {
             for (int i = 0; i < count; i++) {
                 Scene s = scene(seed, i);
-                Map<String, Object> facts = new LinkedHashMap<>();
-                facts.put("reference", s.reference().kind());
-                facts.put("edit", s.edit().kind());
-                facts.put("objects", s.objects().size());
-                facts.put("background", s.background().kind().name().toLowerCase());
-                writer.write(new Example(id(seed, i), s.render(), s.instruction(), s.targetMask()),
-                        s.renderEdited(), facts);
+                BufferedImage image = s.render();
+                List<Scene> lines = new ArrayList<>(List.of(s));
+                lines.addAll(moreInstructions(s, seed, i, instructionsPerScene - 1));
+                for (int k = 0; k < lines.size(); k++) {
+                    Scene line = lines.get(k);
+                    Map<String, Object> facts = new LinkedHashMap<>();
+                    facts.put("reference", line.reference().kind());
+                    facts.put("edit", line.edit().kind());
+                    facts.put("objects", line.objects().size());
+                    facts.put("background", line.background().kind().name().toLowerCase());
+                    if (instructionsPerScene > 1) {
+                        facts.put("scene", id(seed, i));
+                    }
+                    String id = k == 0 ? id(seed, i) : id(seed, i) + "-" + (k + 1);
+                    writer.write(new Example(id, image, line.instruction(), line.targetMask()), line.renderEdited(),
+                            facts);
+                }
                 bar.step(1);
             }
             writer.finish();
@@ -160,14 +183,59 @@ public final class SceneGenerator {
         if (target < 0 || !visibleEnough(placed, target)) {
             return null;
         }
-        Edit edit = switch (rnd.nextInt(4)) {
-            case 0 -> new Edit.Recolour(other(COLOURS, placed.get(target).colour(), rnd));
-            case 1 -> new Edit.Remove();
-            case 2 -> new Edit.Replace(other(SHAPES, shape, rnd));
-            default -> new Edit.AddHat();
-        };
+        Edit edit = randomEdit(placed.get(target), rnd);
         Background background = Background.random(rnd);
         return new Scene(size, background, placed, target, reference, edit, phrasing.instruction(reference, edit, rnd));
+    }
+
+    private static Edit randomEdit(SceneObject target, SplittableRandom rnd) {
+        return switch (rnd.nextInt(4)) {
+            case 0 -> new Edit.Recolour(other(COLOURS, target.colour(), rnd));
+            case 1 -> new Edit.Remove();
+            case 2 -> new Edit.Replace(other(SHAPES, target.shape(), rnd));
+            default -> new Edit.AddHat();
+        };
+    }
+
+    /**
+     * Up to {@code extra} more instructions about the image of scene {@code index} of {@code seed}, each about a
+     * different object than the scene's own target and each other, by a reference only that object satisfies under
+     * the same margins. Same image, other answers: a network can only get all of them right by reading the
+     * instruction. Fewer come back when the scene has fewer such objects.
+     */
+    public List<Scene> moreInstructions(Scene scene, long seed, int index, int extra) {
+        SplittableRandom rnd = new SplittableRandom(mix64(mix64(seed) + index) ^ EXTRA_STREAM);
+        List<SceneObject> objects = scene.objects();
+        List<Reference> candidates = new ArrayList<>();
+        for (SceneObject o : objects) {
+            candidates.add(new Reference.ByColour(o.colour(), o.shape()));
+            for (Reference.Side side : Reference.Side.values()) {
+                candidates.add(new Reference.ByPosition(o.shape(), side));
+            }
+            for (Reference.Extreme extreme : Reference.Extreme.values()) {
+                candidates.add(new Reference.BySize(o.shape(), extreme));
+            }
+        }
+        List<Reference> distinct = new ArrayList<>(new java.util.LinkedHashSet<>(candidates));
+        for (int i = distinct.size() - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            distinct.set(i, distinct.set(j, distinct.get(i)));
+        }
+        Set<Integer> taken = new HashSet<>(List.of(scene.target()));
+        List<Scene> more = new ArrayList<>();
+        for (Reference reference : distinct) {
+            if (more.size() == extra) {
+                break;
+            }
+            int target = uniqueMatch(reference, objects, size);
+            if (target >= 0 && !taken.contains(target) && visibleEnough(objects, target)) {
+                taken.add(target);
+                Edit edit = randomEdit(objects.get(target), rnd);
+                more.add(new Scene(size, scene.background(), objects, target, reference, edit,
+                        phrasing.instruction(reference, edit, rnd)));
+            }
+        }
+        return more;
     }
 
     /**

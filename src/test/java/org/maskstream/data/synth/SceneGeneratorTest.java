@@ -35,9 +35,9 @@ class SceneGeneratorTest {
     void sameSeedGivesIdenticalFilesAndAnotherSeedDifferentOnes(@TempDir Path tmp) throws IOException {
         SceneGenerator gen = new SceneGenerator(32, Phrasing.NORMAL);
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
-        gen.generate(tmp.resolve("a"), 25, 7, false, quiet);
-        gen.generate(tmp.resolve("b"), 25, 7, false, quiet);
-        gen.generate(tmp.resolve("c"), 25, 8, false, quiet);
+        gen.generate(tmp.resolve("a"), 25, 7, false, quiet, 1);
+        gen.generate(tmp.resolve("b"), 25, 7, false, quiet, 1);
+        gen.generate(tmp.resolve("c"), 25, 8, false, quiet, 1);
         Map<String, byte[]> a = files(tmp.resolve("a"));
         Map<String, byte[]> b = files(tmp.resolve("b"));
         assertEquals(a.keySet(), b.keySet());
@@ -95,6 +95,52 @@ class SceneGeneratorTest {
             ParsedReference ref = ParsedReference.parse(s.instruction(), phrasing);
             assertEquals(List.of(s.targetObject()), ref.resolve(s.objects(), SIZE),
                     "scene " + i + " '" + s.instruction() + "' in " + s.objects());
+        }
+    }
+
+    @Test
+    void moreInstructionsNameOtherObjectsOfTheSameImageEachUnambiguously() {
+        SceneGenerator gen = new SceneGenerator(SIZE, Phrasing.NORMAL);
+        int extras = 0;
+        for (int i = 0; i < SCENES; i++) {
+            Scene s = gen.scene(5, i);
+            List<Scene> more = gen.moreInstructions(s, 5, i, 3);
+            assertEquals(more, gen.moreInstructions(s, 5, i, 3), "deterministic");
+            assertTrue(more.size() <= 3);
+            Set<Integer> targets = new HashSet<>(List.of(s.target()));
+            for (Scene m : more) {
+                assertEquals(s.objects(), m.objects(), "the same image");
+                assertEquals(s.background(), m.background(), "the same image");
+                assertTrue(targets.add(m.target()), "scene " + i + ": each instruction names another object");
+                ParsedReference ref = ParsedReference.parse(m.instruction(), Phrasing.NORMAL);
+                assertEquals(List.of(m.targetObject()), ref.resolve(m.objects(), SIZE),
+                        "scene " + i + " '" + m.instruction() + "' in " + m.objects());
+            }
+            extras += more.size();
+        }
+        assertTrue(extras > SCENES * 3 / 2, "most scenes have two more nameable objects: " + extras);
+    }
+
+    @Test
+    void severalInstructionsPerSceneShareTheImageAndKeepTheFirstLine(@TempDir Path tmp) throws IOException {
+        SceneGenerator gen = new SceneGenerator(32, Phrasing.NORMAL);
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        gen.generate(tmp.resolve("one"), 6, 9, false, quiet, 1);
+        gen.generate(tmp.resolve("three"), 6, 9, false, quiet, 3);
+        List<String> one = Files.readAllLines(tmp.resolve("one/manifest.jsonl"));
+        List<String> three = Files.readAllLines(tmp.resolve("three/manifest.jsonl"));
+        assertTrue(three.size() > 6 && three.size() <= 18, three.size() + " lines");
+        for (String line : one) {
+            String id = line.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+            String withScene = line.replace("}", ",\"scene\":\"" + id + "\"}");
+            assertTrue(three.contains(withScene), "the single-instruction line, with its scene: " + withScene);
+            List<String> sameScene = three.stream().filter(l -> l.contains("\"scene\":\"" + id + "\"")).toList();
+            for (String l : sameScene) {
+                String otherId = l.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+                assertTrue(otherId.equals(id) || otherId.matches(id + "-[23]"), otherId);
+                assertArrayEquals(Files.readAllBytes(tmp.resolve("three/images/" + id + ".png")),
+                        Files.readAllBytes(tmp.resolve("three/images/" + otherId + ".png")), "one image per scene");
+            }
         }
     }
 
