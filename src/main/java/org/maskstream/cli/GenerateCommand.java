@@ -62,14 +62,15 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new UserError("--phrasing must be 'normal' or 'paraphrase', got '" + phrasing + "'");
         }
         long start = System.nanoTime();
+        int lines;
         try {
-            new SceneGenerator(size, wording).generate(out, count, seed, overwrite, System.err,
+            lines = new SceneGenerator(size, wording).generate(out, count, seed, overwrite, System.err,
                     instructionsPerScene);
         } catch (DatasetException e) {
             throw new UserError(e.getMessage(), e);
         }
-        System.out.printf(Locale.ROOT, "wrote %d scenes (%dx%d, seed %d, %s phrasing) to %s in %.1f s%n", count,
-                size, size, seed, wording.name().toLowerCase(Locale.ROOT), out.toAbsolutePath(),
+        System.out.printf(Locale.ROOT, "wrote %d scenes, %d instructions (%dx%d, seed %d, %s phrasing) to %s in %.1f"
+                + " s%n", count, lines, size, size, seed, wording.name().toLowerCase(Locale.ROOT), out.toAbsolutePath(),
                 (System.nanoTime() - start) / 1e9);
         return 0;
     }

@@ -129,9 +129,6 @@ public final class TrainCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).")
     int shift;
 
-    @Option(names = "--weight-decay", description = "L2 weight decay of Adam (default: ${DEFAULT-VALUE}).")
-    float weightDecay;
-
     @Option(names = "--threads", description = "PyTorch CPU threads (default: one per core; on a busy shared "
             + "machine 1 can be faster).")
     Integer threads;
@@ -179,7 +176,7 @@ public final class TrainCommand implements Callable<Integer> {
                     .timeLimit(maxMinutes == null ? null : Duration.ofMillis((long) (maxMinutes * 60_000)))
                     .checkpoints(!noCheckpoints).progress(true).imageEncoder(PretrainedEncoders.absolute(imageEncoder))
                     .textEncoder(textEncoder).stages(stages.stream().map(Stage::parse).toList()).shift(shift)
-                    .weightDecay(weightDecay).build()
+                    .build()
                     .validated();
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);
@@ -201,8 +198,7 @@ public final class TrainCommand implements Callable<Integer> {
                     Map.entry("--dim", str(d.dim())), Map.entry("--layers", str(d.layers())),
                     Map.entry("--text-layers", str(d.textLayers())), Map.entry("--heads", str(d.heads())),
                     Map.entry("--max-tokens", str(d.maxTokens())), Map.entry("--image-encoder", d.imageEncoder()),
-                    Map.entry("--text-encoder", d.textEncoder()), Map.entry("--shift", str(d.shift())),
-                    Map.entry("--weight-decay", str(d.weightDecay())));
+                    Map.entry("--text-encoder", d.textEncoder()), Map.entry("--shift", str(d.shift())));
         }
 
         private static String str(Object o) {

@@ -134,7 +134,9 @@ public final class SavedModel {
             net.loadParameters(manager, in);
         } catch (IOException | MalformedModelException | RuntimeException e) {
             throw new InvalidModelException("model folder " + dir + ": cannot read " + PARAMETERS + " as the"
-                    + " network its config describes (" + e.getMessage() + ")", e);
+                    + " network its config describes (" + e.getMessage() + "). Its hash matches, so the file is"
+                    + " intact: the folder was most likely saved by an older maskstream whose network had other"
+                    + " parameters; train it again with this version (or load it with the version that saved it)", e);
         }
         return net;
     }

@@ -14,7 +14,7 @@ package org.maskstream.train;
  *                      other {@code val*} fields are the matching {@link org.maskstream.model.IouCounts} figures
  * @param samplesPerSec training throughput
  */
-public record EpochMetrics(int epoch, String stage, int steps, int recomputedSteps, double trainLoss, double trainFgIou,
-                           Double valLoss, Double valFgIou, Double valPixelIou, Double valMiou, Double valDice, double learningRate,
-                           double samplesPerSec, double seconds) {
+public record EpochMetrics(int epoch, String stage, int steps, int recomputedSteps, double trainLoss,
+                           double trainFgIou, Double valLoss, Double valFgIou, Double valPixelIou, Double valMiou,
+                           Double valDice, double learningRate, double samplesPerSec, double seconds) {
 }

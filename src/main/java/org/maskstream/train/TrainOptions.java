@@ -47,13 +47,12 @@ import java.util.Map;
  * @param shift         random translation of each training image and its mask by up to this many pixels in x and
  *                      y (edges repeated), drawn per step; 0 for none. Needs the scratch image encoder, whose
  *                      prepared input is pixels
- * @param weightDecay   L2 weight decay added to Adam's gradients; 0 for none
  */
 public record TrainOptions(Fusion fusion, Decoder decoder, LossKind loss, int epochs, int batchSize, int inputSize,
                            long seed, float learningRate, int warmupSteps, float clipGradient, int dim, int layers,
                            int textLayers, int heads, int maxTokens, boolean flip, Path initFrom, Duration timeLimit,
                            boolean checkpoints, boolean progress, String imageEncoder, String textEncoder,
-                           List<Stage> stages, int shift, float weightDecay) {
+                           List<Stage> stages, int shift) {
 
     public TrainOptions {
         if (epochs < 1 || batchSize < 1) {
@@ -67,9 +66,6 @@ public record TrainOptions(Fusion fusion, Decoder decoder, LossKind loss, int ep
         if (shift < 0 || shift >= inputSize / 2) {
             throw new IllegalArgumentException("shift must be from 0 to less than half the input size (" + inputSize
                     + "), got " + shift);
-        }
-        if (!(weightDecay >= 0)) {
-            throw new IllegalArgumentException("weight decay must not be negative, got " + weightDecay);
         }
         if (shift > 0 && !ModelConfig.SCRATCH.equals(imageEncoder) && initFrom == null) {
             throw new IllegalArgumentException("--shift needs the scratch image encoder: a frozen encoder's"
@@ -103,7 +99,6 @@ public record TrainOptions(Fusion fusion, Decoder decoder, LossKind loss, int ep
         out.put("text_encoder", textEncoder);
         out.put("stages", stages.stream().map(Stage::toString).toList());
         out.put("shift", shift);
-        out.put("weight_decay", weightDecay);
         return out;
     }
 
@@ -156,7 +151,6 @@ public record TrainOptions(Fusion fusion, Decoder decoder, LossKind loss, int ep
         private String textEncoder = ModelConfig.SCRATCH;
         private List<Stage> stages = List.of();
         private int shift;
-        private float weightDecay;
 
         public Builder fusion(Fusion v) { fusion = v; return this; }
         public Builder decoder(Decoder v) { decoder = v; return this; }
@@ -182,12 +176,11 @@ public record TrainOptions(Fusion fusion, Decoder decoder, LossKind loss, int ep
         public Builder textEncoder(String v) { textEncoder = v; return this; }
         public Builder stages(List<Stage> v) { stages = v; return this; }
         public Builder shift(int v) { shift = v; return this; }
-        public Builder weightDecay(float v) { weightDecay = v; return this; }
 
         public TrainOptions build() {
             return new TrainOptions(fusion, decoder, loss, epochs, batchSize, inputSize, seed, learningRate,
                     warmupSteps, clipGradient, dim, layers, textLayers, heads, maxTokens, flip, initFrom, timeLimit,
-                    checkpoints, progress, imageEncoder, textEncoder, stages, shift, weightDecay);
+                    checkpoints, progress, imageEncoder, textEncoder, stages, shift);
         }
     }
 }

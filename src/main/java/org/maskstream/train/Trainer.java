@@ -46,12 +46,11 @@ import java.util.stream.IntStream;
  *
  * <p>Adam with a linear warm-up then a cosine decay to 5% of the peak learning rate, element-wise gradient
  * clipping, and a NaN guard: a step whose loss or gradients are not finite is computed again, and when the rerun is
- * not finite either, training stops before the parameters see it, with a message saying what to change. Optional {@link Stage curriculum stages}
- * train on parts of the data first, each with its own warm-up and decay. Per epoch (numbered across the stages):
- * {@code metrics.jsonl} gets a line,
- * {@code curves.png} is redrawn, a checkpoint goes to {@code checkpoints/epoch-NNN/}, and the model with the best
- * validation foreground IoU so far is saved in the output folder itself (the last epoch's when there is no
- * validation data). Deterministic on the CPU for a given seed: the seed drives DJL's initialization, the shuffling
+ * not finite either, training stops before the parameters see it, with a message saying what to change. Optional
+ * {@link Stage curriculum stages} train on parts of the data first, each with its own warm-up and decay. Per epoch
+ * (numbered across the stages): {@code metrics.jsonl} gets a line, {@code curves.png} is redrawn, a checkpoint goes
+ * to {@code checkpoints/epoch-NNN/}, and the model with the best validation foreground IoU so far is saved in the
+ * output folder itself (the last epoch's when there is no validation data). Deterministic on the CPU for a given seed: the seed drives DJL's initialization, the shuffling
  * and the flips.
  */
 public final class Trainer {
@@ -246,7 +245,7 @@ public final class Trainer {
             int allSteps = phases.stream().mapToInt(p -> steps(p) * p.epochs()).sum();
             Tracker schedule = ignoredUpdateCount -> currentLearningRate();
             Optimizer adam = Optimizer.adam().optLearningRateTracker(schedule).optClipGrad(opts.clipGradient())
-                    .optWeightDecays(opts.weightDecay()).build();
+                    .build();
             DefaultTrainingConfig config = new DefaultTrainingConfig(loss).optOptimizer(adam)
                     .optDevices(new Device[] {model.getNDManager().getDevice()});
             int bestEpoch = 0;

@@ -15,6 +15,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,6 +87,20 @@ class SavedModelTest {
         Files.write(parameters, bytes);
         InvalidModelException e = assertThrows(InvalidModelException.class, () -> SavedModel.load(dir));
         assertTrue(e.getMessage().contains("does not match its recorded SHA-256"), e.getMessage());
+    }
+
+    @Test
+    void parametersOfAnotherNetworkAreRefusedWithAHintToRetrain() throws IOException {
+        saveTiny(Fusion.XATTN, Decoder.UNET);
+        // what an older version's folder looks like to this one: an intact parameter file that fits another network
+        Path config = dir.resolve(SavedModel.CONFIG);
+        String json = Files.readString(config);
+        String deeper = json.replaceFirst("\"layers\"\\s*:\\s*1", "\"layers\" : 2");
+        assertNotEquals(json, deeper, "the tiny config has one fusion layer");
+        Files.writeString(config, deeper);
+        InvalidModelException e = assertThrows(InvalidModelException.class, () -> SavedModel.load(dir));
+        assertTrue(e.getMessage().contains("saved by an older maskstream") && e.getMessage().contains("train it"
+                + " again"), e.getMessage());
     }
 
     @Test

@@ -96,13 +96,16 @@ public final class SceneGenerator {
      * all from {@link #moreInstructions} (ids {@code SCENE-2}, {@code SCENE-3}, ...), and every line names its
      * image's id in a {@code scene} field; the first line of each scene is the one a single-instruction dataset
      * with the same seed has.
+     *
+     * @return the manifest lines written
      */
-    public void generate(Path out, int count, long seed, boolean overwrite, PrintStream progress,
+    public int generate(Path out, int count, long seed, boolean overwrite, PrintStream progress,
                          int instructionsPerScene) {
         if (instructionsPerScene < 1) {
             throw new IllegalArgumentException("instructions per scene must be at least 1, got "
                     + instructionsPerScene);
         }
+        int written = 0;
         try (DatasetWriter writer = DatasetWriter.create(out, overwrite);
              ProgressBar bar = new ProgressBar(progress, "generate", count)) {
             for (int i = 0; i < count; i++) {
@@ -123,11 +126,13 @@ public final class SceneGenerator {
                     String id = k == 0 ? id(seed, i) : id(seed, i) + "-" + (k + 1);
                     writer.write(new Example(id, image, line.instruction(), line.targetMask()), line.renderEdited(),
                             facts);
+                    written++;
                 }
                 bar.step(1);
             }
             writer.finish();
         }
+        return written;
     }
 
     /** One try at a scene from the current state of {@code rnd}; {@code null} when a constraint failed. */
