@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeSet;
 import java.util.stream.IntStream;
 
 /**
@@ -50,8 +51,8 @@ import java.util.stream.IntStream;
  * {@link Stage curriculum stages} train on parts of the data first, each with its own warm-up and decay. Per epoch
  * (numbered across the stages): {@code metrics.jsonl} gets a line, {@code curves.png} is redrawn, a checkpoint goes
  * to {@code checkpoints/epoch-NNN/}, and the model with the best validation foreground IoU so far is saved in the
- * output folder itself (the last epoch's when there is no validation data). Deterministic on the CPU for a given seed: the seed drives DJL's initialization, the shuffling
- * and the flips.
+ * output folder itself (the last epoch's when there is no validation data). Deterministic on the CPU for a given
+ * seed: the seed drives DJL's initialization, the shuffling, the flips and the shifts.
  */
 public final class Trainer {
     public static final String METRICS_LINES = "metrics.jsonl";
@@ -134,7 +135,7 @@ public final class Trainer {
                     .filter(i -> stage.value().equals(values.get(train.get(i).id()))).boxed().toList();
             if (indices.isEmpty()) {
                 throw new IllegalArgumentException("curriculum stage " + stage + " selects no training example: the"
-                        + " manifest's '" + stage.field() + "' values are " + new java.util.TreeSet<>(values.values()));
+                        + " manifest's '" + stage.field() + "' values are " + new TreeSet<>(values.values()));
             }
             LOG.info("curriculum stage {}: {} of {} training examples", stage, indices.size(), train.size());
             phases.add(new Phase(stage.field() + "=" + stage.value(), indices, stage.epochs()));

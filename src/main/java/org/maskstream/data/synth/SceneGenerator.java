@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -211,7 +212,7 @@ public final class SceneGenerator {
     public List<Scene> moreInstructions(Scene scene, long seed, int index, int extra) {
         SplittableRandom rnd = new SplittableRandom(mix64(mix64(seed) + index) ^ EXTRA_STREAM);
         List<SceneObject> objects = scene.objects();
-        List<Reference> candidates = new ArrayList<>();
+        Set<Reference> candidates = new LinkedHashSet<>();
         for (SceneObject o : objects) {
             candidates.add(new Reference.ByColour(o.colour(), o.shape()));
             for (Reference.Side side : Reference.Side.values()) {
@@ -221,7 +222,7 @@ public final class SceneGenerator {
                 candidates.add(new Reference.BySize(o.shape(), extreme));
             }
         }
-        List<Reference> distinct = new ArrayList<>(new java.util.LinkedHashSet<>(candidates));
+        List<Reference> distinct = new ArrayList<>(candidates);
         for (int i = distinct.size() - 1; i > 0; i--) {
             int j = rnd.nextInt(i + 1);
             distinct.set(i, distinct.set(j, distinct.get(i)));
