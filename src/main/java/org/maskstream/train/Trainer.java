@@ -94,6 +94,11 @@ public final class Trainer {
         List<List<Example>> variants = variants(train, opts.flip());
         try (Model model = Model.newInstance("maskstream", device)) {
             MaskNet net = network(opts, variants, model.getNDManager());
+            if (opts.shift() > 0 && !ModelConfig.SCRATCH.equals(net.config().imageEncoder())) {
+                // TrainOptions checks this too, but cannot see the encoder of an --init-from model
+                throw new IllegalArgumentException("--shift needs the scratch image encoder; " + opts.initFrom()
+                        + " uses " + net.config().imageEncoder() + ", whose prepared input is not pixels");
+            }
             model.setBlock(net);
             LOG.info("training {} / {} / {} (d={}, {} layers) on {} examples ({} validation) on {}",
                     net.config().fusion().id(), net.config().decoder().id(), opts.loss().id(), net.config().dim(),
