@@ -186,7 +186,7 @@ public final class SceneGenerator {
             return null;
         }
         int target = uniqueMatch(reference, placed, size);
-        if (target < 0 || !visibleEnough(placed, target)) {
+        if (target < 0 || !visibleEnough(Scene.visibleAndFullAreas(placed, size), target)) {
             return null;
         }
         Edit edit = randomEdit(placed.get(target), rnd);
@@ -223,10 +223,8 @@ public final class SceneGenerator {
             }
         }
         List<Reference> distinct = new ArrayList<>(candidates);
-        for (int i = distinct.size() - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            distinct.set(i, distinct.set(j, distinct.get(i)));
-        }
+        shuffle(distinct, rnd);
+        int[][] areas = Scene.visibleAndFullAreas(objects, size);
         Set<Integer> taken = new HashSet<>(List.of(scene.target()));
         List<Scene> more = new ArrayList<>();
         for (Reference reference : distinct) {
@@ -234,7 +232,7 @@ public final class SceneGenerator {
                 break;
             }
             int target = uniqueMatch(reference, objects, size);
-            if (target >= 0 && !taken.contains(target) && visibleEnough(objects, target)) {
+            if (target >= 0 && !taken.contains(target) && visibleEnough(areas, target)) {
                 taken.add(target);
                 Edit edit = randomEdit(objects.get(target), rnd);
                 more.add(new Scene(size, scene.background(), objects, target, reference, edit,
@@ -292,16 +290,21 @@ public final class SceneGenerator {
             }
             placed.add(p);
         }
-        for (int i = placed.size() - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            placed.set(i, placed.set(j, placed.get(i)));
-        }
+        shuffle(placed, rnd);
         return placed;
     }
 
-    private boolean visibleEnough(List<SceneObject> objects, int target) {
-        int[][] areas = Scene.visibleAndFullAreas(objects, size);
-        for (int i = 0; i < objects.size(); i++) {
+    /** Fisher-Yates, with the generator's own random stream (so scenes depend only on seed and index). */
+    private static <T> void shuffle(List<T> list, SplittableRandom rnd) {
+        for (int i = list.size() - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            list.set(i, list.set(j, list.get(i)));
+        }
+    }
+
+    /** @param areas {@link Scene#visibleAndFullAreas} of the scene's objects */
+    private static boolean visibleEnough(int[][] areas, int target) {
+        for (int i = 0; i < areas.length; i++) {
             int visible = areas[i][0];
             int full = areas[i][1];
             double needed = i == target ? MIN_VISIBLE_TARGET : MIN_VISIBLE_OTHER;
