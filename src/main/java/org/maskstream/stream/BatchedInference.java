@@ -8,22 +8,12 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
-import org.maskstream.avro.DeadLetter;
-import org.maskstream.avro.DeadLetterKind;
-import org.maskstream.avro.EditRequest;
 import org.maskstream.avro.InferenceOutcome;
 import org.maskstream.avro.InferenceRequest;
-import org.maskstream.avro.MaskResult;
 import org.maskstream.avro.ModelRef;
-import org.maskstream.data.Images;
-import org.maskstream.model.MaskModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.awt.image.BufferedImage;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,8 +27,8 @@ import java.util.Map;
  * snapshots them at each checkpoint and replays them after a restore, so none is lost.
  *
  * <p>Each request already names its model ({@link InferenceRequest#getModel()}, set by {@link TagModelVersion});
- * the result names the version the loaded model reports. A batch that fails in inference becomes
- * {@code INFERENCE_FAILED} dead letters rather than failing the job.
+ * the result names the version the loaded model reports. Inference failures become {@code INFERENCE_FAILED} dead
+ * letters rather than failing the job, and only for the requests that fail on their own ({@link BatchOutcomes}).
  */
 public class BatchedInference extends RichAsyncFunction<InferenceRequest, InferenceOutcome> {
     private static final long serialVersionUID = 1L;
@@ -125,31 +115,15 @@ public class BatchedInference extends RichAsyncFunction<InferenceRequest, Infere
 
         private void runOneModel(List<Pending> group) {
             ModelRef ref = group.get(0).request.getModel() == null ? initialModel : group.get(0).request.getModel();
+            List<InferenceRequest> requests = group.stream().map(Pending::request).toList();
             long start = System.nanoTime();
             List<InferenceOutcome> outcomes;
             try {
-                MaskModel model = store.get(ref);
-                List<BufferedImage> images = new ArrayList<>(group.size());
-                List<String> instructions = new ArrayList<>(group.size());
-                for (Pending p : group) {
-                    images.add(Images.decode(DecodeRequests.bytes(p.request.getRequest().getImage())));
-                    instructions.add(p.request.getRequest().getInstruction());
-                }
-                List<float[]> probabilities = model.predict(images, instructions);
-                long now = System.currentTimeMillis();
-                outcomes = new ArrayList<>(group.size());
-                for (int i = 0; i < group.size(); i++) {
-                    MaskResult result = Predictions.toResult(group.get(i).request, model.version(), model.inputSize(),
-                            model.threshold(), probabilities.get(i), now);
-                    outcomes.add(new InferenceOutcome(result, null));
-                }
+                outcomes = BatchOutcomes.predict(store.get(ref), ref, requests, System::currentTimeMillis);
             } catch (Exception e) {
-                LOG.error("inference failed for a batch of {} on model {}; its requests go to the dead letters",
-                        group.size(), ref.getUri(), e);
-                outcomes = new ArrayList<>(group.size());
-                for (Pending p : group) {
-                    outcomes.add(new InferenceOutcome(null, inferenceFailed(p.request, ref, e)));
-                }
+                LOG.error("model {} cannot be loaded; a batch of {} goes to the dead letters", ref.getUri(),
+                        group.size(), e);
+                outcomes = BatchOutcomes.allFailed(ref, requests, e);
             }
             inferenceLatency.update((System.nanoTime() - start) / 1_000_000);
             for (int i = 0; i < group.size(); i++) {
@@ -168,19 +142,12 @@ public class BatchedInference extends RichAsyncFunction<InferenceRequest, Infere
                 store.close();
             }
         }
-    }
 
-    private static DeadLetter inferenceFailed(InferenceRequest in, ModelRef ref, Exception e) {
-        EditRequest request = in.getRequest();
-        return DeadLetter.newBuilder()
-                .setKind(DeadLetterKind.INFERENCE_FAILED)
-                .setReason("inference on model " + ref.getUri() + " failed: " + e)
-                .setKey(ByteBuffer.wrap(request.getId().getBytes(StandardCharsets.UTF_8)))
-                .setValue(ByteBuffer.wrap(AvroCodec.of(EditRequest.class).encode(request)))
-                .setTopic(in.getSourceTopic())
-                .setPartition(in.getSourcePartition())
-                .setOffset(in.getSourceOffset())
-                .setTime(Instant.now())
-                .build();
+        @Override
+        public void abandon(List<Pending> items, Throwable cause) {
+            IllegalStateException failure = new IllegalStateException(
+                    "the inference thread died (" + cause + "); the job restarts from its last checkpoint", cause);
+            items.forEach(p -> p.future.completeExceptionally(failure));
+        }
     }
 }

@@ -30,6 +30,12 @@ final class MicroBatcher<T> implements AutoCloseable {
 
         /** Called once on the batcher thread when it stops. */
         void stop();
+
+        /**
+         * The batcher thread died of {@code cause} (an {@link Error} that {@link #run} let through): fail these
+         * items, which will never run. Called on whichever thread finds them, once per item.
+         */
+        void abandon(List<T> items, Throwable cause);
     }
 
     private final BlockingQueue<T> queue = new LinkedBlockingQueue<>();
@@ -39,6 +45,7 @@ final class MicroBatcher<T> implements AutoCloseable {
     private final Thread thread;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private volatile boolean running = true;
+    private volatile Throwable died;
 
     MicroBatcher(String name, int batchSize, Duration maxWait, Runner<T> runner) {
         this.batchSize = batchSize;
@@ -59,8 +66,21 @@ final class MicroBatcher<T> implements AutoCloseable {
         }
     }
 
+    /** Queues {@code item}; once the thread has died, the item is abandoned at once instead. */
     void submit(T item) {
         queue.add(item);
+        Throwable cause = died;
+        if (cause != null) {
+            abandonQueued(cause);
+        }
+    }
+
+    private void abandonQueued(Throwable cause) {
+        List<T> left = new ArrayList<>();
+        queue.drainTo(left);
+        if (!left.isEmpty()) {
+            runner.abandon(left, cause);
+        }
     }
 
     private void loop() {
@@ -71,9 +91,10 @@ final class MicroBatcher<T> implements AutoCloseable {
             started.completeExceptionally(t);
             return;
         }
+        List<T> batch = List.of();
         try {
             while (running) {
-                List<T> batch = nextBatch();
+                batch = nextBatch();
                 if (!batch.isEmpty()) {
                     runner.run(batch);
                 }
@@ -81,7 +102,13 @@ final class MicroBatcher<T> implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
-            LOG.error("the batcher thread {} died", thread.getName(), t);
+            // Fail what it held now: left waiting, each item would only fail at its timeout.
+            LOG.error("the batcher thread {} died; failing its batch and queue", thread.getName(), t);
+            died = t;
+            if (!batch.isEmpty()) {
+                runner.abandon(batch, t);
+            }
+            abandonQueued(t);
         } finally {
             runner.stop();
         }

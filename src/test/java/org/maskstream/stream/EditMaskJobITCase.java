@@ -25,6 +25,7 @@ import org.maskstream.model.MaskModel;
 import org.maskstream.train.Evaluator;
 
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,12 +69,16 @@ class EditMaskJobITCase {
 
     /** Runs the job over everything now in the request topic, to its end. */
     private static void runBounded(StreamConfig config) throws Exception {
+        runBounded(config, SavedModels.LOADER);
+    }
+
+    private static void runBounded(StreamConfig config, ModelLoader loader) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         EditMaskJob.configure(env, config);
         EditMaskJob.build(env, config, KafkaWiring.requestSource(config, true), null,
                 KafkaWiring.masksSink(config), KafkaWiring.iouSink(config), KafkaWiring.deadLetterSink(config),
-                SavedModels.LOADER);
+                loader);
         env.execute("edit-mask-job-test");
     }
 
@@ -107,6 +112,53 @@ class EditMaskJobITCase {
         return new TreeSet<>(seen.keySet());
     }
 
+    /**
+     * One committed result per expected id. A failure says where each missing result went: written in a transaction
+     * that was never committed, refused as a dead letter, or never written at all.
+     */
+    private static void assertEachIdOnce(Set<String> expected, List<MaskResult> results, List<DeadLetter> deadLetters,
+                                         StreamConfig config) {
+        Set<String> got = idsOnce(results);
+        if (got.equals(expected)) {
+            return;
+        }
+        Set<String> missing = new TreeSet<>(expected);
+        missing.removeAll(got);
+        Map<String, String> uncommitted = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : StreamTestKafka.readAllUncommitted(config, config.masksTopic())) {
+            String id = new String(r.key(), StandardCharsets.UTF_8);
+            if (missing.contains(id)) {
+                uncommitted.merge(id, r.partition() + "@" + r.offset(), (a, b) -> a + "," + b);
+            }
+        }
+        List<String> refused = deadLetters.stream()
+                .map(d -> new String(DecodeRequests.bytes(d.getKey()), StandardCharsets.UTF_8) + " " + d.getKind()
+                        + ": " + d.getReason())
+                .toList();
+        assertEquals(expected, got, "missing " + missing + "; of these, written but not committed (partition@offset): "
+                + uncommitted + "; unexpected: " + got.stream().filter(id -> !expected.contains(id)).toList()
+                + "; dead letters: " + refused + "; the masks sink's transactions: " + masksSinkLog(config));
+    }
+
+    /**
+     * What {@code log4j2-test.properties} logged of this test's masks-sink transactions: each one prepared,
+     * committed, and every warning or error.
+     */
+    private static List<String> masksSinkLog(StreamConfig config) {
+        Path log = Path.of("target", "it-logs", "kafka-sink.log");
+        String transactions = config.transactionalIdPrefix() + "-masks";
+        try (var lines = Files.lines(log)) {
+            return lines.filter(l -> l.contains(transactions))
+                    .filter(l -> l.contains(" WARN ") || l.contains(" ERROR ") || l.contains("Prepare KafkaCommittable")
+                            || l.contains("Committing Kafka transaction") || l.contains("Aborting transaction"))
+                    .map(l -> l.replaceAll("\\[[^]]*\\] ", "").replace(transactions, "masks"))
+                    .map(l -> l.length() > 200 ? l.substring(0, 200) : l)
+                    .toList();
+        } catch (IOException e) {
+            return List.of("(no " + log + ": " + e + ")");
+        }
+    }
+
     @Test
     void thousandRequestsGiveExactlyOneResultEach(TestInfo info) throws Exception {
         StreamConfig config = config(info, Map.of());
@@ -121,7 +173,8 @@ class EditMaskJobITCase {
         runBounded(config);
 
         List<MaskResult> results = results(config);
-        assertEquals(ids, idsOnce(results));
+        List<DeadLetter> deadLetters = deadLetters(config);
+        assertEachIdOnce(ids, results, deadLetters, config);
         String version;
         try (MaskModel model = SavedModels.LOADER.load(EditMaskJob.initialModel(config))) {
             version = model.version();
@@ -129,7 +182,7 @@ class EditMaskJobITCase {
         for (MaskResult r : results) {
             assertEquals(version, r.getModelVersion(), r.getId());
         }
-        assertEquals(List.of(), deadLetters(config));
+        assertEquals(List.of(), deadLetters);
     }
 
     @Test
@@ -149,7 +202,8 @@ class EditMaskJobITCase {
         runBounded(config);
 
         List<MaskResult> results = results(config);
-        assertEquals(sent.keySet(), idsOnce(results));
+        List<DeadLetter> deadLetters = deadLetters(config);
+        assertEachIdOnce(sent.keySet(), results, deadLetters, config);
         Map<String, IouCounts> evaluated = evaluate(config, sent.values());
         Map<Long, IouCounts> expectedWindows = new TreeMap<>();
         for (MaskResult r : results) {
@@ -247,6 +301,12 @@ class EditMaskJobITCase {
                             evolvedEncoding(TestRequests.request("poison-unknown-schema", 26, false, T0))));
                     poison.put("poison-unknown-schema", DeadLetterKind.UNKNOWN_SCHEMA);
                 }
+                case 28 -> {
+                    EditRequest req = TestRequests.request("poison-breaks-the-model", 28, false, T0);
+                    req.setInstruction(BREAKS_THE_MODEL);
+                    records.add(Map.entry(req.getId(), REQUESTS.encode(req)));
+                    poison.put(req.getId(), DeadLetterKind.INFERENCE_FAILED);
+                }
                 default -> { }
             }
         }
@@ -254,11 +314,14 @@ class EditMaskJobITCase {
         Map<String, byte[]> sentValues = new HashMap<>();
         records.forEach(e -> sentValues.put(e.getKey(), e.getValue()));
 
-        runBounded(config);
+        runBounded(config, ref -> new FaultInjectingModel(SavedModels.LOADER.load(ref),
+                EditMaskJobITCase::failOnTheBreakingInstruction));
 
-        assertEquals(good, idsOnce(results(config)));
+        List<DeadLetter> deadLetters = deadLetters(config);
+        // the good requests batched with the one that breaks the model still get their results
+        assertEachIdOnce(good, results(config), deadLetters, config);
         Map<String, DeadLetterKind> refused = new LinkedHashMap<>();
-        for (DeadLetter d : deadLetters(config)) {
+        for (DeadLetter d : deadLetters) {
             String key = new String(DecodeRequests.bytes(d.getKey()), StandardCharsets.UTF_8);
             assertNull(refused.put(key, d.getKind()), "two dead letters for " + key);
             assertArrayEquals(sentValues.get(key), DecodeRequests.bytes(d.getValue()), "original bytes of " + key);
@@ -266,6 +329,16 @@ class EditMaskJobITCase {
             assertTrue(!d.getReason().isBlank(), key);
         }
         assertEquals(poison, refused);
+    }
+
+
+    private static final String BREAKS_THE_MODEL = "an instruction that breaks the model";
+
+    /** The test-only switch: every batch holding {@link #BREAKS_THE_MODEL} fails, as a model bug would. */
+    private static void failOnTheBreakingInstruction(List<String> instructions) {
+        if (instructions.contains(BREAKS_THE_MODEL)) {
+            throw new IllegalStateException("injected model failure for a batch of " + instructions.size());
+        }
     }
 
     private static BufferedImage noise(int size, Random rnd) {
@@ -314,11 +387,12 @@ class EditMaskJobITCase {
         runBounded(config);
 
         List<MaskResult> results = results(config);
-        assertEquals(Set.of("current-1", "evolved-1", "current-2"), idsOnce(results));
+        List<DeadLetter> deadLetters = deadLetters(config);
+        assertEachIdOnce(Set.of("current-1", "evolved-1", "current-2"), results, deadLetters, config);
         MaskResult fromEvolved = results.stream().filter(r -> r.getId().equals("evolved-1")).findFirst().orElseThrow();
         assertEquals(evolved.getAttributes(), fromEvolved.getAttributes());
         assertTrue(fromEvolved.getIou() != null, "the evolved record's ground truth was read");
-        assertEquals(List.of(), deadLetters(config));
+        assertEquals(List.of(), deadLetters);
     }
 
     @Test

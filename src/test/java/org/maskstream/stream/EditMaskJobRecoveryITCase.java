@@ -98,6 +98,10 @@ class EditMaskJobRecoveryITCase {
         }
 
         assertTrue(FailOnceDeserializer.FIRED.get(), "the injected failure never happened");
+        assertOneCommittedResultEach(config, ids);
+    }
+
+    private static void assertOneCommittedResultEach(StreamConfig config, Set<String> ids) throws Exception {
         AvroCodec<MaskResult> results = AvroCodec.of(MaskResult.class);
         Map<String, Integer> seen = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : StreamTestKafka.readAll(config, config.masksTopic())) {
@@ -105,5 +109,65 @@ class EditMaskJobRecoveryITCase {
         }
         seen.forEach((id, n) -> assertEquals(1, n, "result for " + id + " came out " + n + " times"));
         assertEquals(ids, new TreeSet<>(seen.keySet()));
+    }
+
+    static final String STALL = "stall here once";
+    private static final long STALL_MS = 6_000;
+    private static final AtomicBoolean STALL_ARMED = new AtomicBoolean();
+    private static final AtomicBoolean STALLED = new AtomicBoolean();
+
+    /** The test-only switch: the first batch holding {@link #STALL} sleeps past the inference timeout. */
+    private static void stallOnce(List<String> instructions) {
+        if (instructions.contains(STALL) && STALL_ARMED.compareAndSet(true, false)) {
+            STALLED.set(true);
+            try {
+                Thread.sleep(STALL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Test
+    void inferenceThatStallsPastTheTimeoutMidStreamRestartsTheJobAndLosesNothing(TestInfo info) throws Exception {
+        runWithOneStall(info, 400, 250);
+    }
+
+    /** The stalled batch is the first one, and everything else is done (sources finished) when it times out. */
+    @Test
+    void inferenceThatStallsPastTheTimeoutAfterTheRestFinishedLosesNothing(TestInfo info) throws Exception {
+        runWithOneStall(info, 40, 1);
+    }
+
+    private static void runWithOneStall(TestInfo info, int count, int stalled) throws Exception {
+        StreamConfig config = StreamTestKafka.freshConfig(KAFKA.broker(), info, TestModels.tiny().toString(),
+                Map.of(StreamConfig.Key.INFERENCE_TIMEOUT_MS, 2_000));
+        AvroCodec<EditRequest> codec = AvroCodec.of(EditRequest.class);
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        Set<String> ids = new TreeSet<>();
+        List<Map.Entry<String, byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            EditRequest req = TestRequests.request("rec-" + i, i, i % 2 == 0, t0.plusMillis(20L * i));
+            if (i == stalled) {
+                req.setInstruction(STALL);
+            }
+            ids.add(req.getId());
+            records.add(Map.entry(req.getId(), codec.encode(req)));
+        }
+        StreamTestKafka.produce(config, records);
+        STALL_ARMED.set(true);
+        STALLED.set(false);
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        EditMaskJob.configure(env, config);
+        EditMaskJob.build(env, config, KafkaWiring.requestSource(config, true), null,
+                KafkaWiring.masksSink(config), KafkaWiring.iouSink(config), KafkaWiring.deadLetterSink(config),
+                ref -> new FaultInjectingModel(SavedModels.LOADER.load(ref), EditMaskJobRecoveryITCase::stallOnce));
+        env.execute("edit-mask-stall-test");
+
+        assertTrue(STALLED.get(), "the injected stall never happened");
+        assertOneCommittedResultEach(config, ids);
+        assertEquals(List.of(), StreamTestKafka.readAll(config, config.dlqTopic()));
     }
 }

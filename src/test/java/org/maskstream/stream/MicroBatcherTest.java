@@ -45,6 +45,11 @@ class MicroBatcherTest {
         public void stop() {
             stopped = true;
         }
+
+        @Override
+        public void abandon(List<Integer> items, Throwable cause) {
+            throw new AssertionError("nothing should be abandoned: " + items, cause);
+        }
     }
 
     @Test
@@ -82,7 +87,70 @@ class MicroBatcherTest {
                     @Override
                     public void stop() {
                     }
+
+                    @Override
+                    public void abandon(List<Integer> items, Throwable cause) {
+                    }
                 });
         assertEquals("no model here", assertThrows(IllegalStateException.class, batcher::start).getMessage());
+    }
+
+    @Test
+    void aThreadThatDiesAbandonsItsBatchItsQueueAndLaterItemsEachOnce() throws Exception {
+        CountDownLatch dying = new CountDownLatch(1);
+        CountDownLatch queued = new CountDownLatch(1);
+        List<Integer> ran = Collections.synchronizedList(new ArrayList<>());
+        List<Integer> abandoned = Collections.synchronizedList(new ArrayList<>());
+        AtomicReference<Throwable> abandonedFor = new AtomicReference<>();
+        MicroBatcher<Integer> batcher = new MicroBatcher<>("dying", 2, Duration.ofMillis(1),
+                new MicroBatcher.Runner<>() {
+                    @Override
+                    public void start() {
+                    }
+
+                    @Override
+                    public void run(List<Integer> batch) {
+                        if (batch.contains(5)) {
+                            dying.countDown();
+                            awaitQuietly(queued);
+                            throw new OutOfMemoryError("injected: native memory is gone");
+                        }
+                        ran.addAll(batch);
+                    }
+
+                    @Override
+                    public void stop() {
+                    }
+
+                    @Override
+                    public void abandon(List<Integer> items, Throwable cause) {
+                        abandoned.addAll(items);
+                        abandonedFor.set(cause);
+                    }
+                });
+        batcher.start();
+        batcher.submit(5);
+        assertTrue(dying.await(10, TimeUnit.SECONDS));
+        batcher.submit(6);
+        batcher.submit(7);
+        queued.countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (abandoned.size() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        batcher.submit(8);
+        batcher.close();
+
+        assertEquals(List.of(), ran);
+        assertEquals(List.of(5, 6, 7, 8), abandoned.stream().sorted().toList());
+        assertEquals("injected: native memory is gone", abandonedFor.get().getMessage());
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            assertTrue(latch.await(10, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package org.maskstream.stream;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 
 /** Producing to and reading back from the embedded broker in stream tests. */
@@ -54,8 +56,21 @@ final class StreamTestKafka {
 
     /** Every committed record of {@code topic}, up to the end offsets as of now. */
     static List<ConsumerRecord<byte[], byte[]>> readAll(StreamConfig config, String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                KafkaWiring.byteConsumerProperties(config, "test-reader-" + UUID.randomUUID()))) {
+        return readAll(config, topic, "read_committed");
+    }
+
+    /**
+     * Every record of {@code topic}, committed or not (records of open and aborted transactions too): to tell a
+     * result that was never written from one whose transaction was not committed.
+     */
+    static List<ConsumerRecord<byte[], byte[]>> readAllUncommitted(StreamConfig config, String topic) {
+        return readAll(config, topic, "read_uncommitted");
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readAll(StreamConfig config, String topic, String isolation) {
+        Properties properties = KafkaWiring.byteConsumerProperties(config, "test-reader-" + UUID.randomUUID());
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties)) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo p : consumer.partitionsFor(topic)) {
                 partitions.add(new TopicPartition(topic, p.partition()));

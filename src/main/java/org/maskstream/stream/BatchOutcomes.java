@@ -1,0 +1,100 @@
+package org.maskstream.stream;
+
+import org.maskstream.avro.DeadLetter;
+import org.maskstream.avro.DeadLetterKind;
+import org.maskstream.avro.EditRequest;
+import org.maskstream.avro.InferenceOutcome;
+import org.maskstream.avro.InferenceRequest;
+import org.maskstream.avro.ModelRef;
+import org.maskstream.data.Images;
+import org.maskstream.model.MaskModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * One micro-batch of requests on one model, as outcomes in request order. When the batched forward pass fails, each
+ * request is run again on its own, so a request that breaks the model (or a transient failure) costs only the
+ * requests that fail alone: those become {@code INFERENCE_FAILED} dead letters, the rest get their results.
+ */
+final class BatchOutcomes {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchOutcomes.class);
+
+    private BatchOutcomes() {
+    }
+
+    /**
+     * @param ref   the ref {@code model} was loaded from, named in dead letters
+     * @param clock wall-clock milliseconds, for each result's latency
+     */
+    static List<InferenceOutcome> predict(MaskModel model, ModelRef ref, List<InferenceRequest> batch,
+                                          LongSupplier clock) {
+        try {
+            return predictTogether(model, batch, clock);
+        } catch (RuntimeException batchFailure) {
+            if (batch.size() == 1) {
+                LOG.error("inference failed for request {} on model {}; it goes to the dead letters",
+                        batch.get(0).getRequest().getId(), ref.getUri(), batchFailure);
+                return List.of(failed(batch.get(0), ref, batchFailure));
+            }
+            LOG.warn("inference failed for a batch of {} on model {}; running its requests one at a time",
+                    batch.size(), ref.getUri(), batchFailure);
+        }
+        List<InferenceOutcome> outcomes = new ArrayList<>(batch.size());
+        for (InferenceRequest request : batch) {
+            try {
+                outcomes.addAll(predictTogether(model, List.of(request), clock));
+            } catch (RuntimeException alone) {
+                LOG.error("inference failed for request {} on model {} on its own too; it goes to the dead letters",
+                        request.getRequest().getId(), ref.getUri(), alone);
+                outcomes.add(failed(request, ref, alone));
+            }
+        }
+        return outcomes;
+    }
+
+    /** Dead letters for a whole batch whose model could not be had (e.g. it failed to load). */
+    static List<InferenceOutcome> allFailed(ModelRef ref, List<InferenceRequest> batch, Exception cause) {
+        return batch.stream().map(r -> failed(r, ref, cause)).toList();
+    }
+
+    private static List<InferenceOutcome> predictTogether(MaskModel model, List<InferenceRequest> batch,
+                                                          LongSupplier clock) {
+        List<BufferedImage> images = new ArrayList<>(batch.size());
+        List<String> instructions = new ArrayList<>(batch.size());
+        for (InferenceRequest r : batch) {
+            images.add(Images.decode(DecodeRequests.bytes(r.getRequest().getImage())));
+            instructions.add(r.getRequest().getInstruction());
+        }
+        List<float[]> probabilities = model.predict(images, instructions);
+        long now = clock.getAsLong();
+        List<InferenceOutcome> outcomes = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            outcomes.add(new InferenceOutcome(Predictions.toResult(batch.get(i), model.version(), model.inputSize(),
+                    model.threshold(), probabilities.get(i), now), null));
+        }
+        return outcomes;
+    }
+
+    private static InferenceOutcome failed(InferenceRequest in, ModelRef ref, Exception e) {
+        EditRequest request = in.getRequest();
+        DeadLetter deadLetter = DeadLetter.newBuilder()
+                .setKind(DeadLetterKind.INFERENCE_FAILED)
+                .setReason("inference on model " + ref.getUri() + " failed: " + e)
+                .setKey(ByteBuffer.wrap(request.getId().getBytes(StandardCharsets.UTF_8)))
+                .setValue(ByteBuffer.wrap(AvroCodec.of(EditRequest.class).encode(request)))
+                .setTopic(in.getSourceTopic())
+                .setPartition(in.getSourcePartition())
+                .setOffset(in.getSourceOffset())
+                .setTime(Instant.now())
+                .build();
+        return new InferenceOutcome(null, deadLetter);
+    }
+}
