@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /** Producing to and reading back from the embedded broker in stream tests. */
@@ -90,18 +91,42 @@ final class StreamTestKafka {
         }
     }
 
+    /**
+     * Per partition, the end offset a read_committed consumer sees (the last stable offset) and the log end offset:
+     * they differ while a transaction is open.
+     */
+    static String endOffsets(StreamConfig config, String topic) {
+        Map<String, Map<TopicPartition, Long>> byIsolation = new TreeMap<>();
+        for (String isolation : List.of("read_committed", "read_uncommitted")) {
+            Properties properties = KafkaWiring.byteConsumerProperties(config, "test-offsets-" + UUID.randomUUID());
+            properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties)) {
+                List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                        .map(p -> new TopicPartition(topic, p.partition())).toList();
+                byIsolation.put(isolation, consumer.endOffsets(partitions));
+            }
+        }
+        return byIsolation.toString();
+    }
+
     /** Polls {@code topic} until at least {@code count} committed records arrived, for unbounded jobs. */
     static List<ConsumerRecord<byte[], byte[]>> awaitRecords(StreamConfig config, String topic, int count,
                                                             Duration timeout) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
                 KafkaWiring.byteConsumerProperties(config, "test-awaiter-" + UUID.randomUUID()))) {
-            consumer.subscribe(List.of(topic));
+            // Assigned, not subscribed: a fresh consumer group's join made one await see 20 of 80 committed
+            // records within 90 s; assignment needs no group coordinator.
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
             List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
             long deadline = System.nanoTime() + timeout.toNanos();
             while (out.size() < count) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("only " + out.size() + " of " + count + " records arrived on " + topic
-                            + " within " + timeout);
+                            + " within " + timeout + "; end offsets of " + topic + ": " + endOffsets(config, topic)
+                            + ", of " + config.requestsTopic() + ": " + endOffsets(config, config.requestsTopic()));
                 }
                 consumer.poll(Duration.ofMillis(200)).forEach(out::add);
             }
