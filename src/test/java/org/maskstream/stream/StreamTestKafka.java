@@ -5,6 +5,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 
@@ -18,6 +19,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 /** Producing to and reading back from the embedded broker in stream tests. */
 final class StreamTestKafka {
@@ -44,20 +47,61 @@ final class StreamTestKafka {
         return config;
     }
 
-    /** Writes key/value pairs to the config's request topic and waits for every ack. */
+    /** Writes key/value pairs to the config's request topic and waits for every ack; fails if one is refused. */
     static void produce(StreamConfig config, List<Map.Entry<String, byte[]>> records) {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaWiring.byteProducerProperties(config))) {
+            List<Map.Entry<String, Future<RecordMetadata>>> sent = new ArrayList<>();
             for (Map.Entry<String, byte[]> r : records) {
                 byte[] key = r.getKey() == null ? null : r.getKey().getBytes(StandardCharsets.UTF_8);
-                producer.send(new ProducerRecord<>(config.requestsTopic(), key, r.getValue()));
+                sent.add(Map.entry(String.valueOf(r.getKey()),
+                        producer.send(new ProducerRecord<>(config.requestsTopic(), key, r.getValue()))));
             }
             producer.flush();
+            for (Map.Entry<String, Future<RecordMetadata>> s : sent) {
+                try {
+                    s.getValue().get();
+                } catch (InterruptedException | ExecutionException e) {
+                    throw new AssertionError("the test could not produce request " + s.getKey() + ": " + e, e);
+                }
+            }
         }
     }
 
-    /** Every committed record of {@code topic}, up to the end offsets as of now. */
+    /**
+     * Every committed record of {@code topic}, up to the end offsets as of now, once no transaction is pending.
+     *
+     * <p>A producer's {@code commitTransaction} returns before the broker has written the commit markers into the
+     * partitions, and until then a read_committed consumer's end offset (the last stable offset) stays before the
+     * transaction. So right after a bounded job returns, its last transaction can still be invisible: this waits
+     * up to {@link #SETTLE} for the last stable offsets to reach the log ends. A transaction left open longer (a
+     * cancelled job's) is read up to where it starts, as a read_committed consumer would.
+     */
     static List<ConsumerRecord<byte[], byte[]>> readAll(StreamConfig config, String topic) {
+        awaitNoPendingTransaction(config, topic);
         return readAll(config, topic, "read_committed");
+    }
+
+    private static final Duration SETTLE = Duration.ofSeconds(10);
+
+    private static void awaitNoPendingTransaction(StreamConfig config, String topic) {
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        try (KafkaConsumer<byte[], byte[]> committed = consumer(config, "read_committed");
+             KafkaConsumer<byte[], byte[]> uncommitted = consumer(config, "read_uncommitted")) {
+            List<TopicPartition> partitions = committed.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            while (!committed.endOffsets(partitions).equals(uncommitted.endOffsets(partitions))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(StreamConfig config, String isolation) {
+        Properties properties = KafkaWiring.byteConsumerProperties(config, "test-reader-" + UUID.randomUUID());
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        return new KafkaConsumer<>(properties);
     }
 
     /**
@@ -69,9 +113,7 @@ final class StreamTestKafka {
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> readAll(StreamConfig config, String topic, String isolation) {
-        Properties properties = KafkaWiring.byteConsumerProperties(config, "test-reader-" + UUID.randomUUID());
-        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(config, isolation)) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo p : consumer.partitionsFor(topic)) {
                 partitions.add(new TopicPartition(topic, p.partition()));
@@ -98,9 +140,7 @@ final class StreamTestKafka {
     static String endOffsets(StreamConfig config, String topic) {
         Map<String, Map<TopicPartition, Long>> byIsolation = new TreeMap<>();
         for (String isolation : List.of("read_committed", "read_uncommitted")) {
-            Properties properties = KafkaWiring.byteConsumerProperties(config, "test-offsets-" + UUID.randomUUID());
-            properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties)) {
+            try (KafkaConsumer<byte[], byte[]> consumer = consumer(config, isolation)) {
                 List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                         .map(p -> new TopicPartition(topic, p.partition())).toList();
                 byIsolation.put(isolation, consumer.endOffsets(partitions));
