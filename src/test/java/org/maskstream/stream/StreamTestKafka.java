@@ -6,7 +6,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 
 import org.junit.jupiter.api.TestInfo;
@@ -87,8 +86,7 @@ final class StreamTestKafka {
         long deadline = System.nanoTime() + SETTLE.toNanos();
         try (KafkaConsumer<byte[], byte[]> committed = consumer(config, "read_committed");
              KafkaConsumer<byte[], byte[]> uncommitted = consumer(config, "read_uncommitted")) {
-            List<TopicPartition> partitions = committed.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            List<TopicPartition> partitions = partitions(committed, topic);
             while (!committed.endOffsets(partitions).equals(uncommitted.endOffsets(partitions))
                     && System.nanoTime() < deadline) {
                 Thread.sleep(50);
@@ -96,6 +94,10 @@ final class StreamTestKafka {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
+        return consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(StreamConfig config, String isolation) {
@@ -114,10 +116,7 @@ final class StreamTestKafka {
 
     private static List<ConsumerRecord<byte[], byte[]>> readAll(StreamConfig config, String topic, String isolation) {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(config, isolation)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (PartitionInfo p : consumer.partitionsFor(topic)) {
-                partitions.add(new TopicPartition(topic, p.partition()));
-            }
+            List<TopicPartition> partitions = partitions(consumer, topic);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -141,9 +140,7 @@ final class StreamTestKafka {
         Map<String, Map<TopicPartition, Long>> byIsolation = new TreeMap<>();
         for (String isolation : List.of("read_committed", "read_uncommitted")) {
             try (KafkaConsumer<byte[], byte[]> consumer = consumer(config, isolation)) {
-                List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                        .map(p -> new TopicPartition(topic, p.partition())).toList();
-                byIsolation.put(isolation, consumer.endOffsets(partitions));
+                byIsolation.put(isolation, consumer.endOffsets(partitions(consumer, topic)));
             }
         }
         return byIsolation.toString();
@@ -152,12 +149,10 @@ final class StreamTestKafka {
     /** Polls {@code topic} until at least {@code count} committed records arrived, for unbounded jobs. */
     static List<ConsumerRecord<byte[], byte[]>> awaitRecords(StreamConfig config, String topic, int count,
                                                             Duration timeout) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                KafkaWiring.byteConsumerProperties(config, "test-awaiter-" + UUID.randomUUID()))) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(config, "read_committed")) {
             // Assigned, not subscribed: a fresh consumer group's join made one await see 20 of 80 committed
             // records within 90 s; assignment needs no group coordinator.
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            List<TopicPartition> partitions = partitions(consumer, topic);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
