@@ -85,6 +85,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             p.put("message.max.bytes", String.valueOf(StreamConfig.DEFAULT_MAX_MESSAGE_BYTES));
             p.put("replica.fetch.max.bytes", String.valueOf(StreamConfig.DEFAULT_MAX_MESSAGE_BYTES));
             p.put("log.flush.interval.messages", "1000000");
+            // Records carry their event time as timestamp, and tests and replays use old ones: with time-based
+            // rolling and retention such records roll a segment per append and are deleted at the next retention
+            // check (5 min after start), which lost committed results in ITCases that ran past it.
+            p.put("log.retention.ms", "-1");
+            p.put("log.roll.ms", String.valueOf(Long.MAX_VALUE));
             KafkaConfig config = KafkaConfig.fromProps(p, false);
 
             Formatter formatter = new Formatter()
