@@ -24,6 +24,7 @@ import org.maskstream.data.Images;
 import org.maskstream.data.Mask;
 import org.maskstream.metrics.IouCounts;
 import org.maskstream.model.MaskModel;
+import org.maskstream.model.OnnxFixture;
 import org.maskstream.train.Evaluator;
 
 import java.awt.image.BufferedImage;
@@ -254,6 +255,49 @@ class EditMaskJobITCase {
             Evaluator.evaluate(model, labeled, (e, predicted, counts) -> perExample.put(e.id(), counts), null);
         }
         return perExample;
+    }
+
+    @Test
+    void anOnnxModelFolderIsServedLikeATrainedOne(TestInfo info) throws Exception {
+        StreamConfig config = StreamTestKafka.freshConfig(KAFKA.broker(), info, OnnxFixture.folder().toString(),
+                Map.of());
+        Map<String, EditRequest> sent = new LinkedHashMap<>();
+        List<Map.Entry<String, byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            EditRequest req = TestRequests.request("onnx-" + i, 2000 + i, i % 2 == 0, T0.plusMillis(100L * i));
+            // the words the fixture reads ("bright": light pixels, "dark": dark ones), and one it ignores
+            req.setInstruction(List.of("remove the bright part", "paint the dark side", req.getInstruction()).get(i % 3));
+            sent.put(req.getId(), req);
+            records.add(Map.entry(req.getId(), REQUESTS.encode(req)));
+        }
+        StreamTestKafka.produce(config, records);
+
+        runBounded(config);
+
+        List<MaskResult> results = results(config);
+        List<DeadLetter> deadLetters = deadLetters(config);
+        assertEachIdOnce(sent.keySet(), results, deadLetters, config);
+        assertEquals(List.of(), deadLetters);
+        Map<String, IouCounts> evaluated = evaluate(config, sent.values());
+        String version;
+        try (MaskModel model = SavedModels.LOADER.load(EditMaskJob.initialModel(config))) {
+            version = model.version();
+        }
+        for (MaskResult r : results) {
+            assertEquals(version, r.getModelVersion(), r.getId());
+            assertEquals(TestRequests.SIZE, r.getWidth(), r.getId());
+            assertEquals(TestRequests.SIZE, r.getHeight(), r.getId());
+            if (evaluated.containsKey(r.getId())) {
+                assertEquals(evaluated.get(r.getId()).fgIou(), r.getIou(), 0.0, r.getId());
+            }
+        }
+        for (MaskResult r : results) {
+            String instruction = sent.get(r.getId()).getInstruction();
+            if (!instruction.contains("bright") && !instruction.contains("dark")) {
+                assertEquals(0.0, r.getCoverage(), 0.0, "the fixture selects nothing for: " + instruction);
+            }
+        }
+        assertTrue(results.stream().anyMatch(r -> r.getCoverage() > 0), "some instructions select pixels");
     }
 
     @Test
