@@ -1,9 +1,12 @@
 package org.maskstream.cli;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.maskstream.stream.StreamConfig;
 import picocli.CommandLine;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,5 +42,17 @@ class JobCommandTest {
                 .contains("maskstream.model"));
         assertTrue(assertThrows(UserError.class, () -> parse("job", "--model", "m", "--conf", "maskstream.nope=1")
                 .config(Map.of())).getMessage().contains("unknown configuration key"));
+    }
+
+    @Test
+    void aKafkaConfigFileSetsClientPropertiesAndConfOverridesIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("client.properties");
+        Files.writeString(file, "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\n");
+        StreamConfig config = parse("job", "--model", "m", "--kafka-config", file.toString(), "--conf",
+                "maskstream.kafka.sasl.mechanism=SCRAM-SHA-256").config(Map.of());
+        assertEquals(Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "SCRAM-SHA-256"),
+                config.kafkaProperties());
+        assertTrue(assertThrows(UserError.class, () -> parse("job", "--model", "m", "--kafka-config",
+                dir.resolve("missing").toString()).config(Map.of())).getMessage().contains("missing"));
     }
 }

@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BatchOutcomesTest {
     private static final ModelRef REF = ModelRef.newBuilder().setVersion("v1").setUri("/models/v1").build();
     private static final String BREAKS_THE_MODEL = "an instruction this model cannot take";
+    private static final String EXHAUSTS_THE_HEAP = "an instruction whose work runs out of memory";
 
     /**
      * Predicts the left half of every image; fails any batch that holds {@link #BREAKS_THE_MODEL}, or every batch
@@ -39,6 +40,9 @@ class BatchOutcomesTest {
         @Override
         public List<float[]> predict(List<BufferedImage> images, List<String> instructions) {
             batchSizes.add(images.size());
+            if (instructions.contains(EXHAUSTS_THE_HEAP)) {
+                throw new OutOfMemoryError("injected: Java heap space for a batch of " + images.size());
+            }
             if (instructions.contains(BREAKS_THE_MODEL) || (batchesFail && images.size() > 1)) {
                 throw new IllegalStateException("injected failure for a batch of " + images.size());
             }
@@ -74,11 +78,15 @@ class BatchOutcomesTest {
     }
 
     private static List<InferenceRequest> requests(int n, int breaking) {
+        return requests(n, breaking, BREAKS_THE_MODEL);
+    }
+
+    private static List<InferenceRequest> requests(int n, int breaking, String breakingInstruction) {
         List<InferenceRequest> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             EditRequest request = TestRequests.request("r" + i, i, true, Instant.EPOCH);
             if (i == breaking) {
-                request.setInstruction(BREAKS_THE_MODEL);
+                request.setInstruction(breakingInstruction);
             }
             out.add(InferenceRequest.newBuilder().setRequest(request).setWidth(TestRequests.SIZE)
                     .setHeight(TestRequests.SIZE).setSourceTopic("edit-requests").setSourcePartition(0)
@@ -150,5 +158,18 @@ class BatchOutcomesTest {
         assertEquals(Set.of(DeadLetterKind.INFERENCE_FAILED),
                 Set.copyOf(outcomes.stream().map(o -> o.getDeadLetter().getKind()).toList()));
         assertEquals(List.of(0L, 1L, 2L), outcomes.stream().map(o -> o.getDeadLetter().getOffset()).toList());
+    }
+
+    @Test
+    void aRequestWhoseWorkRunsOutOfMemoryBecomesTheOnlyDeadLetterOfItsBatch() {
+        LeftHalfModel model = new LeftHalfModel(false);
+        List<InferenceOutcome> outcomes = BatchOutcomes.predict(model, REF, requests(3, 1, EXHAUSTS_THE_HEAP), () -> 0L);
+
+        assertEquals(List.of(3, 1, 1, 1), model.batchSizes);
+        assertEquals("r0", outcomes.get(0).getMaskResult().getId());
+        assertEquals(DeadLetterKind.INFERENCE_FAILED, outcomes.get(1).getDeadLetter().getKind());
+        assertTrue(outcomes.get(1).getDeadLetter().getReason().contains("OutOfMemoryError"),
+                outcomes.get(1).getDeadLetter().getReason());
+        assertEquals("r2", outcomes.get(2).getMaskResult().getId());
     }
 }

@@ -66,4 +66,59 @@ class StreamConfigTest {
                 "README.md's Configuration section differs from StreamConfig.markdownTable(); paste it again:\n"
                         + StreamConfig.markdownTable());
     }
+
+    @Test
+    void theTransactionTimeoutMustOutlastACheckpointIntervalPlusItsTimeout() {
+        String message = assertThrows(IllegalArgumentException.class, () -> StreamConfig.fromMap(Map.of(
+                "maskstream.transaction.timeout-ms", "60000", "maskstream.checkpoint.interval-ms", "10000",
+                "maskstream.checkpoint.timeout-ms", "60000"))).getMessage();
+        assertTrue(message.contains("maskstream.transaction.timeout-ms") && message.contains("70000"), message);
+        StreamConfig.fromMap(Map.of("maskstream.transaction.timeout-ms", "70001",
+                "maskstream.checkpoint.interval-ms", "10000", "maskstream.checkpoint.timeout-ms", "60000"));
+    }
+
+    @Test
+    void refusesLimitsUnderWhichAResultOrADeadLetterCouldExceedTheRecordLimit() {
+        String message = assertThrows(IllegalArgumentException.class, () -> StreamConfig.fromMap(Map.of(
+                "maskstream.max.message-bytes", "65536", "maskstream.max.image-bytes", "16384"))).getMessage();
+        assertTrue(message.contains("maskstream.max.image-pixels") && message.contains("65536"), message);
+        StreamConfig small = StreamConfig.fromMap(Map.of("maskstream.max.message-bytes", "65536",
+                "maskstream.max.image-bytes", "16384", "maskstream.max.image-pixels", "65536", "maskstream.max.image-side", "256",
+            "maskstream.max.attributes", "8"));
+        assertTrue(OutputLimits.of(small).maxResultBytes() <= 65536);
+        assertTrue(OutputLimits.of(StreamConfig.builder().build()).maxResultBytes()
+                <= StreamConfig.DEFAULT_MAX_MESSAGE_BYTES);
+        assertThrows(IllegalArgumentException.class, () -> StreamConfig.fromMap(Map.of(
+                "maskstream.max.decoded-bytes", "1000", "maskstream.batch.max-decoded-bytes", "999")));
+    }
+
+    @Test
+    void everySinkHasItsOwnTransactionalIdPrefix() {
+        StreamConfig c = StreamConfig.builder().build();
+        java.util.Set<String> prefixes = new java.util.HashSet<>();
+        for (KafkaWiring.SinkName sink : KafkaWiring.SinkName.values()) {
+            assertTrue(prefixes.add(KafkaWiring.transactionalIdPrefix(c, sink)), sink.name());
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> StreamConfig.fromMap(Map.of("maskstream.transactional-id-prefix", " ")));
+    }
+
+    @Test
+    void kafkaClientPropertiesReachEveryClientAndTheirValuesAreNeverShown() {
+        StreamConfig c = StreamConfig.fromMap(Map.of("maskstream.kafka.security.protocol", "SASL_SSL",
+                "maskstream.kafka.sasl.mechanism", "SCRAM-SHA-512",
+                "maskstream.kafka.sasl.jaas.config", "ScramLoginModule required username=\"job\" password=\"s3cret\";"));
+        assertEquals("SASL_SSL", KafkaWiring.consumerProperties(c).getProperty("security.protocol"));
+        assertEquals("SCRAM-SHA-512", KafkaWiring.producerSettings(c).get("sasl.mechanism"));
+        assertEquals("SASL_SSL", KafkaWiring.byteProducerProperties(c).getProperty("security.protocol"));
+        assertEquals("SASL_SSL", KafkaWiring.byteConsumerProperties(c, "g").getProperty("security.protocol"));
+        assertEquals("SASL_SSL", c.toBuilder().build().kafkaProperties().get("security.protocol"));
+        assertTrue(c.toString().contains("sasl.jaas.config") && !c.toString().contains("s3cret"), c.toString());
+
+        String message = assertThrows(IllegalArgumentException.class, () -> StreamConfig.fromMap(
+                Map.of("maskstream.kafka.max.request.size", "1"))).getMessage();
+        assertTrue(message.contains("maskstream.max.message-bytes"), message);
+        assertThrows(IllegalArgumentException.class, () -> StreamConfig.fromMap(
+                Map.of("maskstream.kafka.isolation.level", "read_uncommitted")));
+    }
 }
