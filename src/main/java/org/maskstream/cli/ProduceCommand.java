@@ -4,11 +4,12 @@ import org.maskstream.data.Dataset;
 import org.maskstream.data.DatasetException;
 import org.maskstream.data.DatasetReader;
 import org.maskstream.data.Example;
-import org.maskstream.stream.RatePacer;
-import org.maskstream.stream.RequestProducer;
+import org.maskstream.demo.RatePacer;
+import org.maskstream.demo.RequestProducer;
 import org.maskstream.stream.StreamConfig;
 import org.maskstream.util.ProgressBar;
 import picocli.CommandLine.Command;
+import org.maskstream.stream.KafkaConfigOption;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 

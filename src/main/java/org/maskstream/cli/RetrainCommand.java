@@ -2,15 +2,16 @@ package org.maskstream.cli;
 
 import org.maskstream.model.InvalidModelException;
 import org.maskstream.retrain.Attempt;
-import org.maskstream.retrain.BackgroundRetraining;
+import org.maskstream.demo.BackgroundRetraining;
 import org.maskstream.retrain.ModelRegistry;
-import org.maskstream.retrain.ModelUpdatePublisher;
+import org.maskstream.events.ModelUpdatePublisher;
 import org.maskstream.retrain.RegisteredModel;
 import org.maskstream.retrain.RetrainOptions;
 import org.maskstream.retrain.Retrainer;
 import org.maskstream.stream.StreamConfig;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import org.maskstream.stream.KafkaConfigOption;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -121,7 +122,7 @@ public final class RetrainCommand implements Callable<Integer> {
         }
         StreamConfig config = StreamConfig.builder().bootstrapServers(bootstrapServers)
                 .set(StreamConfig.Key.TOPIC_MODEL_UPDATES, topic).kafka(kafkaConfig.properties()).build();
-        try (ModelUpdatePublisher publisher = new ModelUpdatePublisher(config)) {
+        try (ModelUpdatePublisher publisher = new ModelUpdatePublisher(config.kafka())) {
             Retrainer retrainer = new Retrainer(models, storeUri(), base, options, publisher::publish);
             if (schedule.once) {
                 Attempt attempt;

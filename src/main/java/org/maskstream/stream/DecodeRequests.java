@@ -5,12 +5,11 @@ import org.apache.flink.util.Collector;
 import org.maskstream.avro.DeadLetterKind;
 import org.maskstream.avro.EditRequest;
 import org.maskstream.avro.InferenceRequest;
-import org.maskstream.data.Images;
+import org.maskstream.events.AvroCodec;
+import org.maskstream.events.RawRecord;
 import org.maskstream.util.Failures;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
@@ -24,10 +23,11 @@ import java.util.Map;
  * {@code max.id-bytes}, printable: it is the results' key), the event time (within {@code event-time.max-past-ms}
  * before and {@code event-time.max-future-ms} after the job's clock: it drives the watermark), the attributes
  * (count and sizes: they are copied into the result), the instruction (non-blank, at most
- * {@code max.instruction-chars}), the image (byte limit; then from its header before decoding: pixels, sides and
- * decoded bytes; the end marker; a full decode whose size must be the declared one) and the optional ground-truth
- * mask (the same, and the image's size). An {@link OutOfMemoryError} or {@link StackOverflowError} while decoding
- * one record is that record's dead letter: its allocations are gone once it unwinds.
+ * {@code max.instruction-chars}), the image (byte limit; then from its header: pixels, sides and decoded bytes; the
+ * end marker) and the optional ground-truth mask (the same, and the image's size). Pixels are decoded once, by the
+ * inference batch ({@link DecodedRequest}), which must get the declared size. An {@link OutOfMemoryError} or
+ * {@link StackOverflowError} while decoding one record is that record's dead letter: its allocations are gone once
+ * it unwinds.
  */
 public class DecodeRequests extends ProcessFunction<RawRecord, InferenceRequest> {
     private static final long serialVersionUID = 1L;
@@ -91,14 +91,14 @@ public class DecodeRequests extends ProcessFunction<RawRecord, InferenceRequest>
         if (refusal != null) {
             return refusal;
         }
-        Checked image = checkImage(bytes(request.getImage()), DeadLetterKind.BAD_IMAGE, DeadLetterKind.IMAGE_TOO_LARGE,
+        Checked image = checkImage(AvroCodec.bytes(request.getImage()), DeadLetterKind.BAD_IMAGE, DeadLetterKind.IMAGE_TOO_LARGE,
                 "the image", null);
         if (image.refusal != null) {
             return image.refusal;
         }
         long decodedBytes = image.header.decodedBytes();
         if (request.getGroundTruthMask() != null) {
-            Checked mask = checkImage(bytes(request.getGroundTruthMask()), DeadLetterKind.BAD_MASK,
+            Checked mask = checkImage(AvroCodec.bytes(request.getGroundTruthMask()), DeadLetterKind.BAD_MASK,
                     DeadLetterKind.BAD_MASK, "the ground-truth mask", image.header);
             if (mask.refusal != null) {
                 return mask.refusal;
@@ -193,8 +193,7 @@ public class DecodeRequests extends ProcessFunction<RawRecord, InferenceRequest>
     }
 
     /**
-     * Checks an encoded image: bytes, then (from its header) pixels, sides and decoded bytes, then the end marker and
-     * a full decode of the declared size. {@code sameSizeAs}: the image a mask must match, or null.
+     * Checks an encoded image: bytes, then (from its header) pixels, sides and decoded bytes, then the end marker. {@code sameSizeAs}: the image a mask must match, or null.
      */
     private Checked checkImage(byte[] encoded, DeadLetterKind bad, DeadLetterKind tooLarge, String what,
                                ImageHeader sameSizeAs) {
@@ -224,11 +223,6 @@ public class DecodeRequests extends ProcessFunction<RawRecord, InferenceRequest>
                         config.maxDecodedBytes(), StreamConfig.Key.MAX_DECODED_BYTES.key()));
             }
             ImageHeader.checkComplete(encoded);
-            BufferedImage decoded = Images.decode(encoded);
-            if (decoded.getWidth() != header.width() || decoded.getHeight() != header.height()) {
-                return refused(bad, String.format(Locale.ROOT, "%s declares %dx%d but decodes to %dx%d", what,
-                        header.width(), header.height(), decoded.getWidth(), decoded.getHeight()));
-            }
             return new Checked(header, null);
         } catch (IOException | IllegalArgumentException e) {
             return refused(bad, what + " cannot be read: " + e.getMessage());
@@ -242,12 +236,5 @@ public class DecodeRequests extends ProcessFunction<RawRecord, InferenceRequest>
 
     private static Checked refused(DeadLetterKind kind, String reason) {
         return new Checked(null, new Refusal(kind, reason));
-    }
-
-    static byte[] bytes(ByteBuffer buffer) {
-        ByteBuffer b = buffer.duplicate();
-        byte[] out = new byte[b.remaining()];
-        b.get(out);
-        return out;
     }
 }

@@ -1,5 +1,7 @@
 package org.maskstream.stream;
 
+import org.maskstream.events.AvroCodec;
+import org.maskstream.events.RawRecord;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -90,7 +92,7 @@ class DecodeRequestsTest {
         assertEquals(0L, undecodable.getOffset());
 
         EditRequest truncated = TestRequests.request("t", 2, false, T);
-        byte[] png = DecodeRequests.bytes(truncated.getImage());
+        byte[] png = AvroCodec.bytes(truncated.getImage());
         truncated.setImage(ByteBuffer.wrap(Arrays.copyOf(png, png.length - 20)));
         assertEquals(DeadLetterKind.BAD_IMAGE, refusedOnce(DEFAULTS, CODEC.encode(truncated)).getKind());
 
@@ -192,18 +194,6 @@ class DecodeRequestsTest {
         narrow.setImage(ByteBuffer.wrap(Images.encodePng(rgba16(64, 64))));
         InferenceRequest passed = decode(small, CODEC.encode(narrow)).passed().get(0);
         assertEquals(64L * 64 * 8, passed.getDecodedBytes());
-    }
-
-    @Test
-    void anImageThatExhaustsTheHeapWhileDecodingBecomesOneDeadLetterAndDecodingGoesOn() throws Exception {
-        ErrorThrowingImages.register();
-        EditRequest exhausting = TestRequests.request("oom", 1, false, T);
-        exhausting.setImage(ByteBuffer.wrap(ErrorThrowingImages.image()));
-        Decoded d = decode(DEFAULTS, CODEC.encode(exhausting), CODEC.encode(TestRequests.request("after", 2, true, T)));
-        assertEquals(List.of("after"), d.passed().stream().map(r -> r.getRequest().getId()).toList());
-        assertEquals(1, d.refused().size());
-        assertEquals(DeadLetterKind.IMAGE_TOO_LARGE, d.refused().get(0).getKind());
-        assertTrue(d.refused().get(0).getReason().contains("OutOfMemoryError"), d.refused().get(0).getReason());
     }
 
     /** A PNG of only its signature, header and end chunks: enough to declare a size and a pixel format. */

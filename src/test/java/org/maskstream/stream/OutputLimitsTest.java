@@ -8,6 +8,9 @@ import org.junit.jupiter.api.Test;
 import org.maskstream.avro.DeadLetter;
 import org.maskstream.avro.DeadLetterKind;
 import org.maskstream.data.Mask;
+import org.maskstream.events.AvroCodec;
+import org.maskstream.events.AvroSerialization;
+import org.maskstream.events.RawRecord;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -47,8 +50,8 @@ class OutputLimitsTest {
             DeadLetter dead = DeadLetters.of(raw, DeadLetterKind.UNDECODABLE, "why: " + "\u00e9".repeat(1 << 20));
 
             DeadLetter fitted = OutputLimits.of(SMALL).fit(dead);
-            byte[] outKey = DecodeRequests.bytes(fitted.getKey());
-            byte[] outValue = DecodeRequests.bytes(fitted.getValue());
+            byte[] outKey = AvroCodec.bytes(fitted.getKey());
+            byte[] outValue = AvroCodec.bytes(fitted.getValue());
             int size = kafkaSize(outKey, DLQ.serialize(fitted));
             assertTrue(size <= SMALL.maxMessageBytes(), size + " bytes");
             assertTrue(fitted.getTruncated());

@@ -2,6 +2,7 @@ package org.maskstream.stream;
 
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
+import org.maskstream.events.KafkaWiring;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,7 +98,7 @@ class StreamConfigTest {
         StreamConfig c = StreamConfig.builder().build();
         java.util.Set<String> prefixes = new java.util.HashSet<>();
         for (KafkaWiring.SinkName sink : KafkaWiring.SinkName.values()) {
-            assertTrue(prefixes.add(KafkaWiring.transactionalIdPrefix(c, sink)), sink.name());
+            assertTrue(prefixes.add(KafkaWiring.transactionalIdPrefix(c.kafka(), sink)), sink.name());
         }
         assertThrows(IllegalArgumentException.class,
                 () -> StreamConfig.fromMap(Map.of("maskstream.transactional-id-prefix", " ")));
@@ -108,12 +109,13 @@ class StreamConfigTest {
         StreamConfig c = StreamConfig.fromMap(Map.of("maskstream.kafka.security.protocol", "SASL_SSL",
                 "maskstream.kafka.sasl.mechanism", "SCRAM-SHA-512",
                 "maskstream.kafka.sasl.jaas.config", "ScramLoginModule required username=\"job\" password=\"s3cret\";"));
-        assertEquals("SASL_SSL", KafkaWiring.consumerProperties(c).getProperty("security.protocol"));
-        assertEquals("SCRAM-SHA-512", KafkaWiring.producerSettings(c).get("sasl.mechanism"));
-        assertEquals("SASL_SSL", KafkaWiring.byteProducerProperties(c).getProperty("security.protocol"));
-        assertEquals("SASL_SSL", KafkaWiring.byteConsumerProperties(c, "g").getProperty("security.protocol"));
+        assertEquals("SASL_SSL", KafkaWiring.consumerProperties(c.kafka()).getProperty("security.protocol"));
+        assertEquals("SCRAM-SHA-512", KafkaWiring.producerSettings(c.kafka()).get("sasl.mechanism"));
+        assertEquals("SASL_SSL", KafkaWiring.byteProducerProperties(c.kafka()).getProperty("security.protocol"));
+        assertEquals("SASL_SSL", KafkaWiring.byteConsumerProperties(c.kafka(), "g").getProperty("security.protocol"));
         assertEquals("SASL_SSL", c.toBuilder().build().kafkaProperties().get("security.protocol"));
         assertTrue(c.toString().contains("sasl.jaas.config") && !c.toString().contains("s3cret"), c.toString());
+        assertTrue(!c.kafka().toString().contains("s3cret"), c.kafka().toString());
 
         String message = assertThrows(IllegalArgumentException.class, () -> StreamConfig.fromMap(
                 Map.of("maskstream.kafka.max.request.size", "1"))).getMessage();
