@@ -13,6 +13,8 @@ import org.maskstream.events.RecordLines;
 import org.maskstream.stream.StreamConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import org.maskstream.stream.KafkaConfigOption;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -36,6 +38,9 @@ public final class TailCommand implements Callable<Integer> {
 
     /** What a topic holds. */
     enum Kind { MASKS, IOU, DLQ, REQUESTS }
+
+    @Mixin
+    KafkaConfigOption kafkaConfig = new KafkaConfigOption();
 
     @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers, HOST:PORT.")
     String bootstrapServers;
@@ -88,7 +93,8 @@ public final class TailCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Function<byte[], String> format = formatter(kind());
-        StreamConfig config = StreamConfig.builder().bootstrapServers(bootstrapServers).build();
+        StreamConfig config = StreamConfig.builder().bootstrapServers(bootstrapServers)
+                .kafka(kafkaConfig.properties()).build();
         Properties props = KafkaWiring.byteConsumerProperties(config.kafka(), "maskstream-tail-" + UUID.randomUUID());
         props.put("auto.offset.reset", fromBeginning ? "earliest" : "latest");
         long printed = 0;

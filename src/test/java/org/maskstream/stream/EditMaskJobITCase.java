@@ -33,6 +33,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -316,6 +317,26 @@ class EditMaskJobITCase {
                     rnd.nextBytes(garbage);
                     records.add(Map.entry("poison-random-bytes", garbage));
                     poison.put("poison-random-bytes", DeadLetterKind.UNDECODABLE);
+                }
+                case 5 -> {
+                    // labeled, so it would reach the IoU windows, whose assigner fails the job on Long.MIN_VALUE
+                    EditRequest req = TestRequests.request("poison-min-event-time", 5, true,
+                            Instant.ofEpochMilli(Long.MIN_VALUE));
+                    records.add(Map.entry(req.getId(), REQUESTS.encode(req)));
+                    poison.put(req.getId(), DeadLetterKind.BAD_EVENT_TIME);
+                    EditRequest future = TestRequests.request("poison-future-event-time", 6, true,
+                            Instant.now().plus(Duration.ofDays(365)));
+                    records.add(Map.entry(future.getId(), REQUESTS.encode(future)));
+                    poison.put(future.getId(), DeadLetterKind.BAD_EVENT_TIME);
+                }
+                case 7 -> {
+                    EditRequest req = TestRequests.request("x".repeat(1 << 20), 7, false, T0);
+                    records.add(Map.entry("poison-megabyte-id", REQUESTS.encode(req)));
+                    poison.put("poison-megabyte-id", DeadLetterKind.BAD_ID);
+                    EditRequest attributes = TestRequests.request("poison-megabyte-attribute", 7, false, T0);
+                    attributes.setAttributes(Map.of("a", "v".repeat(1 << 20)));
+                    records.add(Map.entry(attributes.getId(), REQUESTS.encode(attributes)));
+                    poison.put(attributes.getId(), DeadLetterKind.BAD_ATTRIBUTES);
                 }
                 case 8 -> {
                     EditRequest req = TestRequests.request("poison-truncated-png", 8, false, T0);
