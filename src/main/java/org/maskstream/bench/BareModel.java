@@ -7,7 +7,6 @@ import org.maskstream.data.Example;
 import org.maskstream.data.Images;
 import org.maskstream.data.Mask;
 import org.maskstream.model.Batches;
-import org.maskstream.model.IouCounts;
 import org.maskstream.model.MaskNet;
 import org.maskstream.model.PreparedExample;
 import org.maskstream.model.ProbabilityMap;
@@ -106,7 +105,7 @@ final class BareModel implements AutoCloseable {
                 }
                 long t5 = System.nanoTime();
                 for (int i = 0; i < batch; i++) {
-                    IouCounts.of(masks.get(i), Mask.fromImage(Images.decode(group.get(i).mask)));
+                    masks.get(i).iouCounts(Mask.fromImage(Images.decode(group.get(i).mask)));
                 }
                 long t6 = System.nanoTime();
                 long[] ends = {t1, t2, t3, t4, t5, t6};

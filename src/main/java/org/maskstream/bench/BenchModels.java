@@ -10,7 +10,7 @@ import org.maskstream.model.MaskNet;
 import org.maskstream.model.ModelConfig;
 import org.maskstream.model.SavedModel;
 import org.maskstream.model.Vocabulary;
-import org.maskstream.stream.DemoModel;
+import org.maskstream.demo.DemoModel;
 import org.maskstream.train.TrainOptions;
 
 import java.nio.file.Path;

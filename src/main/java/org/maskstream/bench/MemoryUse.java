@@ -2,11 +2,12 @@ package org.maskstream.bench;
 
 import org.maskstream.avro.EditRequest;
 import org.maskstream.avro.InferenceRequest;
+import org.maskstream.avro.ModelRef;
 import org.maskstream.data.Example;
 import org.maskstream.model.MaskModel;
 import org.maskstream.model.SavedModel;
 import org.maskstream.stream.InferenceSoak;
-import org.maskstream.stream.RequestProducer;
+import org.maskstream.demo.RequestProducer;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -36,8 +37,9 @@ final class MemoryUse {
                     .setHeight(e.image().getHeight()).setSourceTopic("soak").setSourcePartition(0).setSourceOffset(i)
                     .setReceivedAtMs(0).setModel(null).build());
         }
+        ModelRef ref = ModelRef.newBuilder().setVersion("soak").setUri(model.toString()).setSha256(null).build();
         try (MaskModel m = load(model)) {
-            return InferenceSoak.run(m, requests, total, every, progress);
+            return InferenceSoak.run(m, ref, requests, total, every, progress);
         }
     }
 

@@ -8,12 +8,12 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.maskstream.avro.EditRequest;
 import org.maskstream.data.Example;
-import org.maskstream.stream.Demo;
+import org.maskstream.demo.Demo;
 import org.maskstream.stream.EditMaskJob;
-import org.maskstream.stream.EmbeddedKafka;
-import org.maskstream.stream.KafkaWiring;
-import org.maskstream.stream.RatePacer;
-import org.maskstream.stream.RequestProducer;
+import org.maskstream.demo.EmbeddedKafka;
+import org.maskstream.events.KafkaWiring;
+import org.maskstream.demo.RatePacer;
+import org.maskstream.demo.RequestProducer;
 import org.maskstream.stream.StreamConfig;
 
 import java.nio.charset.StandardCharsets;
@@ -212,10 +212,15 @@ final class Pipeline implements AutoCloseable {
 
     private StreamConfig config(Settings settings) {
         int n = ++jobs;
-        StreamConfig config = StreamConfig.builder()
+        StreamConfig.Builder builder = StreamConfig.builder();
+        for (StreamConfig.Key k : StreamConfig.Key.values()) {
+            if (k.name().startsWith("TOPIC_")) {
+                builder.set(k, "bench" + n + "-" + k.defaultValue()); // fresh topics for every job
+            }
+        }
+        StreamConfig config = builder
                 .bootstrapServers(kafka.bootstrapServers())
                 .model(model.toString())
-                .topicPrefix("bench" + n + "-")
                 .set(StreamConfig.Key.GROUP_ID, "bench" + n)
                 .set(StreamConfig.Key.TRANSACTIONAL_ID_PREFIX, "bench" + n)
                 .set(StreamConfig.Key.PARALLELISM, settings.parallelism())
@@ -234,7 +239,7 @@ final class Pipeline implements AutoCloseable {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(settings.parallelism(),
                 Demo.localFlinkConfiguration(tmp));
         EditMaskJob.configure(env, config);
-        EditMaskJob.buildOnKafka(env, config, null);
+        EditMaskJob.onKafka(env, config);
         return env.executeAsync("maskstream bench " + settings);
     }
 
@@ -249,7 +254,7 @@ final class Pipeline implements AutoCloseable {
     }
 
     private static KafkaConsumer<byte[], byte[]> reader(StreamConfig config, String isolation) {
-        Properties p = KafkaWiring.byteConsumerProperties(config, "bench-reader");
+        Properties p = KafkaWiring.byteConsumerProperties(config.kafka(), "bench-reader");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p);
         List<TopicPartition> partitions = consumer.partitionsFor(config.masksTopic()).stream()

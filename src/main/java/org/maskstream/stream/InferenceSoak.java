@@ -1,10 +1,10 @@
 package org.maskstream.stream;
 
+import org.maskstream.avro.InferenceOutcome;
 import org.maskstream.avro.InferenceRequest;
-import org.maskstream.data.Images;
+import org.maskstream.avro.ModelRef;
 import org.maskstream.model.MaskModel;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,22 +27,17 @@ public final class InferenceSoak {
     }
 
     /**
-     * Runs {@code batch} through {@code model} until {@code total} events, sampling every {@code every} events
-     * (from 0) and at the end; each sample also goes to {@code progress}.
+     * Runs {@code batch} through {@code model} (loaded from {@code ref}) as one inference subtask does
+     * ({@link BatchOutcomes#predict}) until {@code total} events, sampling every {@code every} events (from 0) and at
+     * the end; each sample also goes to {@code progress}. Throws when a batch is not served in full.
      */
-    public static List<Sample> run(MaskModel model, List<InferenceRequest> batch, long total, long every,
-                                   Consumer<Sample> progress) {
+    public static List<Sample> run(MaskModel model, ModelRef ref, List<InferenceRequest> batch, long total,
+                                   long every, Consumer<Sample> progress) {
         List<Sample> samples = new ArrayList<>();
         for (long done = 0; done < total; done += batch.size()) {
-            List<BufferedImage> images = new ArrayList<>();
-            List<String> instructions = new ArrayList<>();
-            for (InferenceRequest r : batch) {
-                images.add(Images.decode(DecodeRequests.bytes(r.getRequest().getImage())));
-                instructions.add(r.getRequest().getInstruction());
-            }
-            List<float[]> p = model.predict(images, instructions);
-            for (int i = 0; i < batch.size(); i++) {
-                Predictions.toResult(batch.get(i), model.version(), model.inputSize(), model.threshold(), p.get(i), 0);
+            List<InferenceOutcome> outcomes = BatchOutcomes.predict(model, ref, batch, () -> 0);
+            if (outcomes.size() != batch.size() || outcomes.stream().anyMatch(o -> o.getMaskResult() == null)) {
+                throw new IllegalStateException("a soak batch was not served: " + outcomes);
             }
             if (done % every == 0) {
                 samples.add(sample(done, progress));

@@ -3,6 +3,7 @@ package org.maskstream.stream;
 import org.junit.jupiter.api.Test;
 import org.maskstream.avro.EditRequest;
 import org.maskstream.avro.InferenceRequest;
+import org.maskstream.avro.ModelRef;
 import org.maskstream.model.MaskModel;
 
 import java.time.Instant;
@@ -36,9 +37,9 @@ class InferenceSoakITCase {
                     .setHeight(TestRequests.SIZE).setSourceTopic("soak").setSourcePartition(0).setSourceOffset(i)
                     .setReceivedAtMs(0).setModel(null).build());
         }
-        try (MaskModel model = SavedModels.LOADER.load(EditMaskJob.initialModel(
-                StreamConfig.builder().model(TestModels.tiny().toString()).build()))) {
-            List<InferenceSoak.Sample> samples = InferenceSoak.run(model, batch, total, 10_000,
+        ModelRef ref = EditMaskJob.initialModel(StreamConfig.builder().model(TestModels.tiny().toString()).build());
+        try (MaskModel model = SavedModels.LOADER.load(ref)) {
+            List<InferenceSoak.Sample> samples = InferenceSoak.run(model, ref, batch, total, 10_000,
                     s -> System.out.printf("soak: %d events, RSS %d MB%n", s.events(), s.rssKb() / 1024));
             long warmRss = samples.stream().filter(s -> s.events() == 10_000).findFirst().orElseThrow().rssKb();
             long lastRss = samples.get(samples.size() - 1).rssKb();
