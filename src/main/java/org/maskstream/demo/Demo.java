@@ -95,8 +95,8 @@ public final class Demo {
                 .build();
     }
 
-    /** Flink's local folders below the demo's temporary folder, and a REST port nobody else holds. */
-    private Configuration flinkConfiguration() {
+    /** Flink's local folders below {@code tmp}, and a REST port nobody else holds: a local cluster that cleans up. */
+    public static Configuration localFlinkConfiguration(Path tmp) {
         Configuration conf = new Configuration();
         conf.set(CoreOptions.TMP_DIRS, tmp.resolve("flink-io").toString());
         conf.set(BlobServerOptions.STORAGE_DIRECTORY, tmp.resolve("flink-blobs").toString());
@@ -116,7 +116,7 @@ public final class Demo {
             kafka.createTopics(config, 1, config.topics());
             out.println("Kafka on " + kafka.bootstrapServers() + "; starting the Flink job with model " + options.model);
 
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, flinkConfiguration());
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, localFlinkConfiguration(tmp));
             EditMaskJob.configure(env, config);
             EditMaskJob.onKafka(env, config);
             JobClient job = env.executeAsync("maskstream demo");

@@ -5,15 +5,15 @@ import java.util.List;
 import java.util.Locale;
 
 /** A GitHub-flavoured Markdown table built row by row. */
-final class Markdown {
+public final class Markdown {
     private final List<String> header;
     private final List<List<String>> rows = new ArrayList<>();
 
-    Markdown(String... header) {
+    public Markdown(String... header) {
         this.header = List.of(header);
     }
 
-    Markdown row(Object... cells) {
+    public Markdown row(Object... cells) {
         if (cells.length != header.size()) {
             throw new IllegalArgumentException(cells.length + " cells for " + header.size() + " columns");
         }
@@ -26,7 +26,7 @@ final class Markdown {
     }
 
     /** Three decimals; "n/a" for NaN. */
-    static String number(double v) {
+    public static String number(double v) {
         return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
     }
 

@@ -2,6 +2,7 @@ package org.maskstream.model;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 
 import java.awt.image.BufferedImage;
@@ -13,6 +14,14 @@ import java.util.List;
  * sub-manager, so every NDArray of a batch is freed when the call returns.
  */
 final class DjlMaskModel implements MaskModel {
+    /**
+     * libtorch keeps its intra-op thread count per thread (OpenMP). A thread whose first operation is a convolution
+     * runs it with one OpenMP thread per core, whatever {@code ai.djl.pytorch.num_threads} says: each batcher thread
+     * of the job started an extra spinning thread (seen in /proc in experiment bench, docs/results/bench.md). Asking
+     * for the count first makes libtorch apply the configured one to this thread.
+     */
+    private static final ThreadLocal<Boolean> THREADS_APPLIED = ThreadLocal.withInitial(() -> false);
+
     private final MaskNet net;
     private final NDManager manager;
     private final ParameterStore parameters;
@@ -45,6 +54,10 @@ final class DjlMaskModel implements MaskModel {
         Batches.requirePairs(images, instructions);
         if (images.isEmpty()) {
             return List.of();
+        }
+        if (!THREADS_APPLIED.get()) {
+            JniUtils.setNumThreads(JniUtils.getNumThreads());
+            THREADS_APPLIED.set(true);
         }
         List<PreparedExample> batch = new ArrayList<>(images.size());
         for (int i = 0; i < images.size(); i++) {

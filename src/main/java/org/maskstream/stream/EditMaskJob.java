@@ -40,6 +40,8 @@ import java.util.concurrent.TimeUnit;
  * See {@code docs/architecture.md}, section "Streaming job", for state and delivery guarantees.
  */
 public final class EditMaskJob {
+    private static final long BUFFER_TIMEOUT_MS = 5;
+
     private EditMaskJob() {
     }
 
@@ -61,6 +63,10 @@ public final class EditMaskJob {
         // The async operator's in-flight requests (images) are part of each checkpoint: they need file storage.
         config.checkpointDir().ifPresent(dir -> conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir));
         env.configure(conf);
+        // Requests are single small records and a result is wanted at once: send a network buffer after at most
+        // this long instead of Flink's 100 ms, which alone added up to 100 ms to every request between decode and
+        // inference (experiment bench, docs/results/bench.md). Throughput is unchanged: under load buffers fill first.
+        env.setBufferTimeout(BUFFER_TIMEOUT_MS);
         if (config.parallelism() > 0) {
             env.setParallelism(config.parallelism());
         }

@@ -2,13 +2,10 @@ package org.maskstream.stream;
 
 import org.junit.jupiter.api.Test;
 import org.maskstream.avro.EditRequest;
-import org.maskstream.avro.InferenceOutcome;
 import org.maskstream.avro.InferenceRequest;
 import org.maskstream.avro.ModelRef;
 import org.maskstream.model.MaskModel;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,38 +37,15 @@ class InferenceSoakITCase {
                     .setHeight(TestRequests.SIZE).setSourceTopic("soak").setSourcePartition(0).setSourceOffset(i)
                     .setReceivedAtMs(0).setModel(null).build());
         }
-        long warmRss = 0;
-        long lastRss = 0;
         ModelRef ref = EditMaskJob.initialModel(StreamConfig.builder().model(TestModels.tiny().toString()).build());
         try (MaskModel model = SavedModels.LOADER.load(ref)) {
-            for (int done = 0; done < total; done += BATCH) {
-                List<InferenceOutcome> outcomes = BatchOutcomes.predict(model, ref, batch, () -> 0);
-                if (outcomes.size() != batch.size() || outcomes.stream().anyMatch(o -> o.getMaskResult() == null)) {
-                    throw new AssertionError("a soak batch was not served: " + outcomes);
-                }
-                if (done % 10_000 == 0) {
-                    System.gc();
-                    lastRss = rssKb();
-                    if (done == 10_000) {
-                        warmRss = lastRss;
-                    }
-                    System.out.printf("soak: %d events, RSS %d MB%n", done, lastRss / 1024);
-                }
-            }
-            System.gc();
-            lastRss = rssKb();
+            List<InferenceSoak.Sample> samples = InferenceSoak.run(model, ref, batch, total, 10_000,
+                    s -> System.out.printf("soak: %d events, RSS %d MB%n", s.events(), s.rssKb() / 1024));
+            long warmRss = samples.stream().filter(s -> s.events() == 10_000).findFirst().orElseThrow().rssKb();
+            long lastRss = samples.get(samples.size() - 1).rssKb();
+            System.out.printf("soak: RSS after warm-up %d MB, at the end %d MB%n", warmRss / 1024, lastRss / 1024);
+            assertTrue(lastRss - warmRss <= MAX_GROWTH_KB, "resident memory grew from " + warmRss / 1024 + " MB to "
+                    + lastRss / 1024 + " MB over the soak");
         }
-        System.out.printf("soak: RSS after warm-up %d MB, at the end %d MB%n", warmRss / 1024, lastRss / 1024);
-        assertTrue(lastRss - warmRss <= MAX_GROWTH_KB, "resident memory grew from " + warmRss / 1024 + " MB to "
-                + lastRss / 1024 + " MB over the soak");
-    }
-
-    private static long rssKb() throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D+", ""));
-            }
-        }
-        throw new IllegalStateException("no VmRSS in /proc/self/status");
     }
 }
