@@ -97,7 +97,9 @@ public final class ExperimentCommand implements Runnable {
     @Command(name = "real-sample", mixinStandardHelpOptions = true,
             description = {"Score on real photos: the trivial baselines, our models trained on synthetic scenes"
                     + " (scratch encoders, minilm text, mobilenet image + minilm text), and the mobilenet + minilm"
-                    + " model fine-tuned on two thirds of the photos; every row on the held-out third. Writes"
+                    + " model fine-tuned on two thirds of the photos; every row on the held-out third. Also the"
+                    + " detector prior (COCO detector boxes of the classes the instruction names) on every photo,"
+                    + " with a breakdown by named class and edit kind. Writes"
                     + " real-sample.md and real-sample.json.",
                     "--quick is a smoke run that writes real-sample-quick.* instead."})
     static final class RealSampleCommand implements Runnable {

@@ -38,8 +38,8 @@ final class DetectorPriorRows {
     }
 
     static DetectorPriorRows run(Path detectorFolder, List<Example> labeled) {
-        DetectorPrior prior = new DetectorPrior(CocoDetector.shared(detectorFolder),
-                new InstructionGrounder(new MiniLmClassMatcher(MiniLm.shared())), CocoDetector.Settings.DEFAULT);
+        DetectorPrior prior = DetectorPrior.standard(CocoDetector.shared(detectorFolder),
+                new InstructionGrounder(new MiniLmClassMatcher(MiniLm.shared())));
         prior.predict(List.of(labeled.get(0))); // warm-up: the first ONNX Runtime call allocates
         List<Scored> out = new ArrayList<>();
         for (Example e : labeled) {

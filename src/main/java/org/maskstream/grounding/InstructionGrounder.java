@@ -157,24 +157,41 @@ public final class InstructionGrounder {
         return i >= 0 && PLACE_WORDS.contains(tokens.get(i));
     }
 
-    /** The detections the grounding means, best first; empty when it names no class or none was detected. */
-    public static List<Detection> select(Grounding g, List<Detection> detections) {
-        List<Detection> named = detections.stream().filter(d -> g.classes().contains(d.classId()))
-                .sorted(Comparator.comparingDouble(Detection::score).reversed()).toList();
-        if (named.isEmpty() || g.choice() == Choice.ALL) {
-            return named;
+    /**
+     * The detections the grounding means, best first; empty when it names no class or none was detected. Every
+     * named class gets its own pick ("the microwave and the stove" is one of each). "All" keeps the instances
+     * scoring at least {@code confident}, and at least the best one; a single pick prefers those instances too, and
+     * takes the best less confident one only when there is none: the instruction itself is evidence that the
+     * object is in the photo.
+     */
+    public static List<Detection> select(Grounding g, List<Detection> detections, double confident) {
+        List<Detection> out = new ArrayList<>();
+        for (int c : g.classes()) {
+            List<Detection> named = detections.stream().filter(d -> d.classId() == c)
+                    .sorted(Comparator.comparingDouble(Detection::score).reversed()).toList();
+            if (named.isEmpty()) {
+                continue;
+            }
+            List<Detection> sure = named.stream().filter(d -> d.score() >= confident).toList();
+            List<Detection> pool = sure.isEmpty() ? List.of(named.get(0)) : sure;
+            if (g.choice() == Choice.ALL) {
+                out.addAll(pool);
+                continue;
+            }
+            Comparator<Detection> by = switch (g.choice()) {
+                case BEST, ALL -> Comparator.comparingDouble(Detection::score);
+                case LOWER -> Comparator.comparingDouble(d -> d.box().centreY());
+                case UPPER -> Comparator.comparingDouble(d -> -d.box().centreY());
+                case LEFT -> Comparator.comparingDouble(d -> -d.box().centreX());
+                case RIGHT -> Comparator.comparingDouble(d -> d.box().centreX());
+                case BIGGER -> Comparator.comparingDouble(d -> d.box().area());
+                case SMALLER -> Comparator.comparingDouble(d -> -d.box().area());
+                case MIDDLE -> middle(detections);
+            };
+            out.add(pool.stream().max(by).orElseThrow());
         }
-        Comparator<Detection> by = switch (g.choice()) {
-            case BEST, ALL -> Comparator.comparingDouble(Detection::score);
-            case LOWER -> Comparator.comparingDouble(d -> d.box().centreY());
-            case UPPER -> Comparator.comparingDouble(d -> -d.box().centreY());
-            case LEFT -> Comparator.comparingDouble(d -> -d.box().centreX());
-            case RIGHT -> Comparator.comparingDouble(d -> d.box().centreX());
-            case BIGGER -> Comparator.comparingDouble(d -> d.box().area());
-            case SMALLER -> Comparator.comparingDouble(d -> -d.box().area());
-            case MIDDLE -> middle(detections);
-        };
-        return List.of(named.stream().max(by).orElseThrow());
+        out.sort(Comparator.comparingDouble(Detection::score).reversed());
+        return out;
     }
 
     /** Nearest to the centre of all detections' extent (the image's size is not known here). */

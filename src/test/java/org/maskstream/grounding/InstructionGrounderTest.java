@@ -78,14 +78,22 @@ class InstructionGrounderTest {
         List<Detection> all = List.of(upper, lowerBig, cat);
         int dog = CocoClasses.indexOf("dog");
         assertEquals(List.of(upper), InstructionGrounder.select(new Grounding(Kind.CHANGE, List.of(dog),
-                Choice.BEST), all));
+                Choice.BEST), all, 0.3));
         assertEquals(List.of(lowerBig), InstructionGrounder.select(new Grounding(Kind.CHANGE, List.of(dog),
-                Choice.LOWER), all));
+                Choice.LOWER), all, 0.3));
         assertEquals(List.of(lowerBig), InstructionGrounder.select(new Grounding(Kind.CHANGE, List.of(dog),
-                Choice.BIGGER), all));
+                Choice.BIGGER), all, 0.3));
         assertEquals(List.of(upper, lowerBig), InstructionGrounder.select(new Grounding(Kind.CHANGE, List.of(dog),
-                Choice.ALL), all));
-        assertEquals(List.of(), InstructionGrounder.select(new Grounding(Kind.CHANGE, List.of(), Choice.BEST), all));
+                Choice.ALL), all, 0.3));
+        assertEquals(List.of(), InstructionGrounder.select(new Grounding(Kind.CHANGE, List.of(), Choice.BEST), all,
+                0.3));
+        // Only the surer dog counts for "all" above 0.6; one pick per named class; a weak box when none is sure.
+        assertEquals(List.of(upper), InstructionGrounder.select(new Grounding(Kind.CHANGE, List.of(dog),
+                Choice.ALL), all, 0.6));
+        assertEquals(List.of(cat, upper), InstructionGrounder.select(new Grounding(Kind.REMOVE,
+                List.of(dog, CocoClasses.indexOf("cat")), Choice.BEST), all, 0.3));
+        assertEquals(List.of(upper), InstructionGrounder.select(new Grounding(Kind.CHANGE, List.of(dog),
+                Choice.LOWER), all, 0.95));
     }
 
     @Test
