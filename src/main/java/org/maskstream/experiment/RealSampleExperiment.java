@@ -6,7 +6,7 @@ import org.maskstream.data.Example;
 import org.maskstream.grounding.CocoDetector;
 import org.maskstream.grounding.MiniLmClassMatcher;
 import org.maskstream.model.Decoder;
-import org.maskstream.model.IouCounts;
+import org.maskstream.metrics.IouCounts;
 import org.maskstream.model.MiniLmTextEncoder;
 import org.maskstream.model.MobileNetImageEncoder;
 import org.maskstream.model.ModelConfig;
