@@ -7,7 +7,7 @@ import org.maskstream.grounding.CocoDetector;
 import org.maskstream.grounding.DetectorPrior;
 import org.maskstream.grounding.InstructionGrounder;
 import org.maskstream.grounding.MiniLmClassMatcher;
-import org.maskstream.model.IouCounts;
+import org.maskstream.metrics.IouCounts;
 import org.maskstream.model.MiniLm;
 
 import java.nio.file.Path;
@@ -46,7 +46,7 @@ final class DetectorPriorRows {
             long t0 = System.nanoTime();
             DetectorPrior.Prediction p = prior.predict(List.of(e)).get(0);
             double ms = (System.nanoTime() - t0) / 1e6;
-            out.add(new Scored(e, p, IouCounts.of(p.mask(), e.mask()), ms));
+            out.add(new Scored(e, p, p.mask().iouCounts(e.mask()), ms));
         }
         return new DetectorPriorRows(out);
     }
