@@ -10,6 +10,7 @@ import org.maskstream.experiment.Machine;
 import org.maskstream.experiment.ParaphraseExperiment;
 import org.maskstream.experiment.StudyTable;
 import org.maskstream.experiment.WorkDir;
+import org.maskstream.grounding.CocoDetector;
 import org.maskstream.model.MobileNet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,6 +31,7 @@ import java.util.function.Consumer;
                 ExperimentCommand.RealSampleCommand.class, BenchCommand.class})
 public final class ExperimentCommand implements Runnable {
     static final String DEFAULT_MOBILENET = "../shared/models/mobilenet-v2-int8/mobilenet_v2_int8_features.onnx";
+    static final String DEFAULT_DETECTOR = "../shared/models/ssd-mobilenetv2-fpnlite-coco-int8";
 
     @Spec
     CommandSpec spec;
@@ -95,7 +97,9 @@ public final class ExperimentCommand implements Runnable {
     @Command(name = "real-sample", mixinStandardHelpOptions = true,
             description = {"Score on real photos: the trivial baselines, our models trained on synthetic scenes"
                     + " (scratch encoders, minilm text, mobilenet image + minilm text), and the mobilenet + minilm"
-                    + " model fine-tuned on two thirds of the photos; every row on the held-out third. Writes"
+                    + " model fine-tuned on two thirds of the photos; every row on the held-out third. Also the"
+                    + " detector prior (COCO detector boxes of the classes the instruction names) on every photo,"
+                    + " with a breakdown by named class and edit kind. Writes"
                     + " real-sample.md and real-sample.json.",
                     "--quick is a smoke run that writes real-sample-quick.* instead."})
     static final class RealSampleCommand implements Runnable {
@@ -106,6 +110,10 @@ public final class ExperimentCommand implements Runnable {
         @Option(names = "--mobilenet", defaultValue = DEFAULT_MOBILENET,
                 description = "The MobileNetV2 ONNX file for the image encoder (default: ${DEFAULT-VALUE}).")
         Path mobileNet;
+
+        @Option(names = "--detector", defaultValue = DEFAULT_DETECTOR,
+                description = "The COCO detector's folder, for the detector-prior row (default: ${DEFAULT-VALUE}).")
+        Path detector;
 
         @Mixin
         RunOptions options;
@@ -122,11 +130,16 @@ public final class ExperimentCommand implements Runnable {
                 throw new UserError("--mobilenet " + mobileNet + " does not exist: pass the path of "
                         + MobileNet.SOURCE);
             }
+            if (!Files.isRegularFile(detector.resolve(CocoDetector.FILE))) {
+                throw new UserError("--detector " + detector + " has no " + CocoDetector.FILE + ": pass the folder "
+                        + CocoDetector.SOURCE);
+            }
             Budget budget = options.budget(RealSampleExperiment.fullBudget(), RealSampleExperiment.quickBudget());
             String base = options.baseName(RealSampleExperiment.NAME);
             String command = options.commandLine("real-sample") + " --data " + data
-                    + (mobileNet.equals(Path.of(DEFAULT_MOBILENET)) ? "" : " --mobilenet " + mobileNet);
-            options.run(setup -> RealSampleExperiment.run(budget, real, mobileNet, setup), base, command,
+                    + (mobileNet.equals(Path.of(DEFAULT_MOBILENET)) ? "" : " --mobilenet " + mobileNet)
+                    + (detector.equals(Path.of(DEFAULT_DETECTOR)) ? "" : " --detector " + detector);
+            options.run(setup -> RealSampleExperiment.run(budget, real, mobileNet, detector, setup), base, command,
                     base + ".md and " + base + ".json");
         }
     }
