@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Entry point for {@code flink run -c org.maskstream.stream.EditMaskJobMain target/maskstream.jar [job options]}:
+ * Entry point for {@code flink run -c org.maskstream.stream.EditMaskJobMain target/maskstream-job.jar [job options]}:
  * the {@code job} command's arguments and parser, without {@code System.exit} (which would end the Flink client
  * rather than report the outcome).
  */
