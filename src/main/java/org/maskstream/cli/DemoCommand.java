@@ -4,10 +4,11 @@ import org.maskstream.data.Dataset;
 import org.maskstream.data.DatasetException;
 import org.maskstream.data.DatasetReader;
 import org.maskstream.data.Example;
-import org.maskstream.retrain.DemoRetraining;
-import org.maskstream.stream.Demo;
-import org.maskstream.stream.DemoModel;
-import org.maskstream.stream.Directories;
+import org.maskstream.demo.Demo;
+import org.maskstream.demo.DemoModel;
+import org.maskstream.demo.DemoRetraining;
+import org.maskstream.model.SavedModel;
+import org.maskstream.util.Directories;
 import org.maskstream.train.TrainingDivergedException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,7 +52,8 @@ public final class DemoCommand implements Callable<Integer> {
             + "instead of synthetic scenes.")
     Path data;
 
-    @Option(names = "--model", description = "Serve this model folder (written by 'train') instead of the demo model.")
+    @Option(names = "--model", description = "Serve this model folder (written by 'train', or of kind onnx with"
+            + " --no-retrain) instead of the demo model.")
     Path model;
 
     @Override
@@ -64,6 +66,10 @@ public final class DemoCommand implements Callable<Integer> {
         }
         if (durationSeconds != null && durationSeconds <= 0) {
             throw new UserError("--duration must be a positive number of seconds, got " + durationSeconds);
+        }
+        if (model != null && !noRetrain && SavedModel.isOnnx(model)) {
+            throw new UserError("--model " + model + " is an onnx model, which the demo's retraining loop cannot"
+                    + " fine-tune: add --no-retrain to serve it as is");
         }
         // First of all, before anything creates a temporary file (the JDK caches the temp directory on first
         // use): Kafka, Flink and the native libraries put theirs under java.io.tmpdir, which becomes ours.

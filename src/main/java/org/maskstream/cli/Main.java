@@ -1,5 +1,6 @@
 package org.maskstream.cli;
 
+import org.maskstream.stream.JobCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,6 +25,7 @@ import picocli.CommandLine.Command;
                 ProduceCommand.class,
                 TailCommand.class,
                 RetrainCommand.class,
+                ModelsCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

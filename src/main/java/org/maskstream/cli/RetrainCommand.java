@@ -2,15 +2,17 @@ package org.maskstream.cli;
 
 import org.maskstream.model.InvalidModelException;
 import org.maskstream.retrain.Attempt;
-import org.maskstream.retrain.BackgroundRetraining;
+import org.maskstream.demo.BackgroundRetraining;
 import org.maskstream.retrain.ModelRegistry;
-import org.maskstream.retrain.ModelUpdatePublisher;
+import org.maskstream.events.ModelUpdatePublisher;
 import org.maskstream.retrain.RegisteredModel;
 import org.maskstream.retrain.RetrainOptions;
 import org.maskstream.retrain.Retrainer;
 import org.maskstream.stream.StreamConfig;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import org.maskstream.stream.KafkaConfigOption;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.net.URI;
@@ -28,6 +30,9 @@ import java.util.concurrent.Callable;
                         + " models' metrics and the reason. With --once the exit status is 0 for promoted or refused,"
                         + " 1 for failed."})
 public final class RetrainCommand implements Callable<Integer> {
+
+    @Mixin
+    KafkaConfigOption kafkaConfig = new KafkaConfigOption();
 
     @Option(names = "--store", required = true, paramLabel = "URI",
             description = "The training store the job gathers into (its maskstream.gather.store): a path or a Flink"
@@ -116,8 +121,8 @@ public final class RetrainCommand implements Callable<Integer> {
                     + " starts with (--initial DIR)");
         }
         StreamConfig config = StreamConfig.builder().bootstrapServers(bootstrapServers)
-                .set(StreamConfig.Key.TOPIC_MODEL_UPDATES, topic).build();
-        try (ModelUpdatePublisher publisher = new ModelUpdatePublisher(config)) {
+                .set(StreamConfig.Key.TOPIC_MODEL_UPDATES, topic).kafka(kafkaConfig.properties()).build();
+        try (ModelUpdatePublisher publisher = new ModelUpdatePublisher(config.kafka())) {
             Retrainer retrainer = new Retrainer(models, storeUri(), base, options, publisher::publish);
             if (schedule.once) {
                 Attempt attempt;

@@ -7,12 +7,14 @@ import org.maskstream.avro.DeadLetter;
 import org.maskstream.avro.EditRequest;
 import org.maskstream.avro.IouMetric;
 import org.maskstream.avro.MaskResult;
-import org.maskstream.stream.AvroCodec;
-import org.maskstream.stream.KafkaWiring;
-import org.maskstream.stream.RecordLines;
+import org.maskstream.events.AvroCodec;
+import org.maskstream.events.KafkaWiring;
+import org.maskstream.events.RecordLines;
 import org.maskstream.stream.StreamConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import org.maskstream.stream.KafkaConfigOption;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -36,6 +38,9 @@ public final class TailCommand implements Callable<Integer> {
 
     /** What a topic holds. */
     enum Kind { MASKS, IOU, DLQ, REQUESTS }
+
+    @Mixin
+    KafkaConfigOption kafkaConfig = new KafkaConfigOption();
 
     @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers, HOST:PORT.")
     String bootstrapServers;
@@ -88,8 +93,9 @@ public final class TailCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Function<byte[], String> format = formatter(kind());
-        StreamConfig config = StreamConfig.builder().bootstrapServers(bootstrapServers).build();
-        Properties props = KafkaWiring.byteConsumerProperties(config, "maskstream-tail-" + UUID.randomUUID());
+        StreamConfig config = StreamConfig.builder().bootstrapServers(bootstrapServers)
+                .kafka(kafkaConfig.properties()).build();
+        Properties props = KafkaWiring.byteConsumerProperties(config.kafka(), "maskstream-tail-" + UUID.randomUUID());
         props.put("auto.offset.reset", fromBeginning ? "earliest" : "latest");
         long printed = 0;
         PrintWriter out = spec.commandLine().getOut();

@@ -6,9 +6,11 @@ import org.maskstream.avro.MaskResult;
 import org.maskstream.avro.PixelCounts;
 import org.maskstream.data.Images;
 import org.maskstream.data.Mask;
-import org.maskstream.model.IouCounts;
+import org.maskstream.metrics.IouCounts;
 import org.maskstream.model.ProbabilityMap;
 
+import java.awt.image.BufferedImage;
+import java.awt.image.WritableRaster;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 
@@ -24,8 +26,9 @@ final class Predictions {
     /**
      * @param probabilities {@code [inputSize * inputSize]} row-major edit-region probabilities
      */
-    static MaskResult toResult(InferenceRequest in, String modelVersion, int inputSize, float threshold,
+    static MaskResult toResult(DecodedRequest decoded, String modelVersion, int inputSize, float threshold,
                                float[] probabilities, long nowMs) {
+        InferenceRequest in = decoded.request();
         int w = in.getWidth();
         int h = in.getHeight();
         Mask mask = ProbabilityMap.toMask(probabilities, inputSize, threshold, w, h);
@@ -33,7 +36,7 @@ final class Predictions {
                 .setId(in.getRequest().getId())
                 .setEventTime(in.getRequest().getEventTime())
                 .setModelVersion(modelVersion)
-                .setMask(ByteBuffer.wrap(Images.encodePng(mask.toImage())))
+                .setMask(ByteBuffer.wrap(maskPng(mask)))
                 .setWidth(w)
                 .setHeight(h)
                 .setBoundingBox(boundingBox(mask))
@@ -41,13 +44,29 @@ final class Predictions {
                 .setMeanConfidence(meanAbove(probabilities, threshold))
                 .setLatencyMs(nowMs - in.getReceivedAtMs())
                 .setAttributes(new LinkedHashMap<>(in.getRequest().getAttributes()));
-        if (in.getRequest().getGroundTruthMask() != null) {
-            Mask truth = Mask.fromImage(Images.decode(DecodeRequests.bytes(in.getRequest().getGroundTruthMask())));
-            IouCounts counts = IouCounts.of(mask, truth);
+        if (decoded.truth() != null) {
+            IouCounts counts = mask.iouCounts(decoded.truth());
             result.setIou(counts.fgIou())
                     .setPixelCounts(new PixelCounts(counts.tp(), counts.fp(), counts.fn(), counts.tn()));
         }
         return result.build();
+    }
+
+    /**
+     * The mask as a 1-bit PNG (white = edit): at most {@link OutputLimits#maxMaskPngBytes} whatever its pixels, an
+     * eighth of an 8-bit gray PNG, which for a noisy mask at the pixel limit would not fit a record.
+     */
+    static byte[] maskPng(Mask mask) {
+        BufferedImage binary = new BufferedImage(mask.width(), mask.height(), BufferedImage.TYPE_BYTE_BINARY);
+        WritableRaster raster = binary.getRaster();
+        for (int y = 0; y < mask.height(); y++) {
+            for (int x = 0; x < mask.width(); x++) {
+                if (mask.get(x, y)) {
+                    raster.setSample(x, y, 0, 1);
+                }
+            }
+        }
+        return Images.encodePng(binary);
     }
 
     private static double meanAbove(float[] probabilities, float threshold) {

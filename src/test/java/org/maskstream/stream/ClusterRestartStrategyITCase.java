@@ -46,8 +46,8 @@ class ClusterRestartStrategyITCase {
         assertTrue(Files.isRegularFile(jar), jar + " is missing: run 'mvn package'");
         Path dir = ROOT.resolve("target/it-cluster-restart");
         int port = freePort();
-        StreamConfig config = StreamConfig.builder().bootstrapServers(KAFKA.broker().bootstrapServers())
-                .topicPrefix("cluster-restart-").model(TestModels.tiny().toString()).build();
+        StreamConfig config = StreamTestKafka.prefixTopics(StreamConfig.builder(), "cluster-restart-")
+                .bootstrapServers(KAFKA.broker().bootstrapServers()).model(TestModels.tiny().toString()).build();
         KAFKA.broker().createTopics(config, 2, config.topics());
         List<String> submit = new ArrayList<>(List.of("submit", "--", "--bootstrap-servers",
                 config.bootstrapServers(), "--model", config.model()));

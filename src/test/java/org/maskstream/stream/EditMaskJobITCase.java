@@ -1,5 +1,7 @@
 package org.maskstream.stream;
 
+import org.maskstream.events.AvroCodec;
+import org.maskstream.events.KafkaWiring;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
@@ -20,8 +22,9 @@ import org.maskstream.avro.MaskResult;
 import org.maskstream.data.Example;
 import org.maskstream.data.Images;
 import org.maskstream.data.Mask;
-import org.maskstream.model.IouCounts;
+import org.maskstream.metrics.IouCounts;
 import org.maskstream.model.MaskModel;
+import org.maskstream.model.OnnxFixture;
 import org.maskstream.train.Evaluator;
 
 import java.awt.image.BufferedImage;
@@ -30,6 +33,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,8 +80,8 @@ class EditMaskJobITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         EditMaskJob.configure(env, config);
-        EditMaskJob.build(env, config, KafkaWiring.requestSource(config, true), null,
-                KafkaWiring.masksSink(config), KafkaWiring.iouSink(config), KafkaWiring.deadLetterSink(config),
+        EditMaskJob.build(env, config, KafkaWiring.requestSource(config.kafka(), true), null,
+                KafkaWiring.masksSink(config.kafka()), KafkaWiring.iouSink(config.kafka()), KafkaWiring.deadLetterSink(config.kafka()),
                 loader);
         env.execute("edit-mask-job-test");
     }
@@ -132,7 +136,7 @@ class EditMaskJobITCase {
             }
         }
         List<String> refused = deadLetters.stream()
-                .map(d -> new String(DecodeRequests.bytes(d.getKey()), StandardCharsets.UTF_8) + " " + d.getKind()
+                .map(d -> new String(AvroCodec.bytes(d.getKey()), StandardCharsets.UTF_8) + " " + d.getKind()
                         + ": " + d.getReason())
                 .toList();
         assertEquals(expected, got, "missing " + missing + "; of these, written but not committed (partition@offset): "
@@ -242,9 +246,9 @@ class EditMaskJobITCase {
         List<Example> labeled = new ArrayList<>();
         for (EditRequest req : requests) {
             if (req.getGroundTruthMask() != null) {
-                labeled.add(new Example(req.getId(), Images.decode(DecodeRequests.bytes(req.getImage())),
+                labeled.add(new Example(req.getId(), Images.decode(AvroCodec.bytes(req.getImage())),
                         req.getInstruction(),
-                        Mask.fromImage(Images.decode(DecodeRequests.bytes(req.getGroundTruthMask())))));
+                        Mask.fromImage(Images.decode(AvroCodec.bytes(req.getGroundTruthMask())))));
             }
         }
         Map<String, IouCounts> perExample = new HashMap<>();
@@ -252,6 +256,49 @@ class EditMaskJobITCase {
             Evaluator.evaluate(model, labeled, (e, predicted, counts) -> perExample.put(e.id(), counts), null);
         }
         return perExample;
+    }
+
+    @Test
+    void anOnnxModelFolderIsServedLikeATrainedOne(TestInfo info) throws Exception {
+        StreamConfig config = StreamTestKafka.freshConfig(KAFKA.broker(), info, OnnxFixture.folder().toString(),
+                Map.of());
+        Map<String, EditRequest> sent = new LinkedHashMap<>();
+        List<Map.Entry<String, byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            EditRequest req = TestRequests.request("onnx-" + i, 2000 + i, i % 2 == 0, T0.plusMillis(100L * i));
+            // the words the fixture reads ("bright": light pixels, "dark": dark ones), and one it ignores
+            req.setInstruction(List.of("remove the bright part", "paint the dark side", req.getInstruction()).get(i % 3));
+            sent.put(req.getId(), req);
+            records.add(Map.entry(req.getId(), REQUESTS.encode(req)));
+        }
+        StreamTestKafka.produce(config, records);
+
+        runBounded(config);
+
+        List<MaskResult> results = results(config);
+        List<DeadLetter> deadLetters = deadLetters(config);
+        assertEachIdOnce(sent.keySet(), results, deadLetters, config);
+        assertEquals(List.of(), deadLetters);
+        Map<String, IouCounts> evaluated = evaluate(config, sent.values());
+        String version;
+        try (MaskModel model = SavedModels.LOADER.load(EditMaskJob.initialModel(config))) {
+            version = model.version();
+        }
+        for (MaskResult r : results) {
+            assertEquals(version, r.getModelVersion(), r.getId());
+            assertEquals(TestRequests.SIZE, r.getWidth(), r.getId());
+            assertEquals(TestRequests.SIZE, r.getHeight(), r.getId());
+            if (evaluated.containsKey(r.getId())) {
+                assertEquals(evaluated.get(r.getId()).fgIou(), r.getIou(), 0.0, r.getId());
+            }
+        }
+        for (MaskResult r : results) {
+            String instruction = sent.get(r.getId()).getInstruction();
+            if (!instruction.contains("bright") && !instruction.contains("dark")) {
+                assertEquals(0.0, r.getCoverage(), 0.0, "the fixture selects nothing for: " + instruction);
+            }
+        }
+        assertTrue(results.stream().anyMatch(r -> r.getCoverage() > 0), "some instructions select pixels");
     }
 
     @Test
@@ -271,9 +318,29 @@ class EditMaskJobITCase {
                     records.add(Map.entry("poison-random-bytes", garbage));
                     poison.put("poison-random-bytes", DeadLetterKind.UNDECODABLE);
                 }
+                case 5 -> {
+                    // labeled, so it would reach the IoU windows, whose assigner fails the job on Long.MIN_VALUE
+                    EditRequest req = TestRequests.request("poison-min-event-time", 5, true,
+                            Instant.ofEpochMilli(Long.MIN_VALUE));
+                    records.add(Map.entry(req.getId(), REQUESTS.encode(req)));
+                    poison.put(req.getId(), DeadLetterKind.BAD_EVENT_TIME);
+                    EditRequest future = TestRequests.request("poison-future-event-time", 6, true,
+                            Instant.now().plus(Duration.ofDays(365)));
+                    records.add(Map.entry(future.getId(), REQUESTS.encode(future)));
+                    poison.put(future.getId(), DeadLetterKind.BAD_EVENT_TIME);
+                }
+                case 7 -> {
+                    EditRequest req = TestRequests.request("x".repeat(1 << 20), 7, false, T0);
+                    records.add(Map.entry("poison-megabyte-id", REQUESTS.encode(req)));
+                    poison.put("poison-megabyte-id", DeadLetterKind.BAD_ID);
+                    EditRequest attributes = TestRequests.request("poison-megabyte-attribute", 7, false, T0);
+                    attributes.setAttributes(Map.of("a", "v".repeat(1 << 20)));
+                    records.add(Map.entry(attributes.getId(), REQUESTS.encode(attributes)));
+                    poison.put(attributes.getId(), DeadLetterKind.BAD_ATTRIBUTES);
+                }
                 case 8 -> {
                     EditRequest req = TestRequests.request("poison-truncated-png", 8, false, T0);
-                    byte[] png = DecodeRequests.bytes(req.getImage());
+                    byte[] png = AvroCodec.bytes(req.getImage());
                     req.setImage(ByteBuffer.wrap(Arrays.copyOf(png, png.length / 2)));
                     records.add(Map.entry(req.getId(), REQUESTS.encode(req)));
                     poison.put(req.getId(), DeadLetterKind.BAD_IMAGE);
@@ -322,9 +389,9 @@ class EditMaskJobITCase {
         assertEachIdOnce(good, results(config), deadLetters, config);
         Map<String, DeadLetterKind> refused = new LinkedHashMap<>();
         for (DeadLetter d : deadLetters) {
-            String key = new String(DecodeRequests.bytes(d.getKey()), StandardCharsets.UTF_8);
+            String key = new String(AvroCodec.bytes(d.getKey()), StandardCharsets.UTF_8);
             assertNull(refused.put(key, d.getKind()), "two dead letters for " + key);
-            assertArrayEquals(sentValues.get(key), DecodeRequests.bytes(d.getValue()), "original bytes of " + key);
+            assertArrayEquals(sentValues.get(key), AvroCodec.bytes(d.getValue()), "original bytes of " + key);
             assertEquals(config.requestsTopic(), d.getTopic());
             assertTrue(!d.getReason().isBlank(), key);
         }
@@ -415,8 +482,8 @@ class EditMaskJobITCase {
         List<DeadLetter> dlq = deadLetters(config);
         assertEquals(1, dlq.size(), dlq.toString());
         assertEquals(DeadLetterKind.UNDECODABLE, dlq.get(0).getKind());
-        assertEquals("kcat-key", new String(DecodeRequests.bytes(dlq.get(0).getKey()), StandardCharsets.UTF_8));
+        assertEquals("kcat-key", new String(AvroCodec.bytes(dlq.get(0).getKey()), StandardCharsets.UTF_8));
         assertEquals("this is not an edit request",
-                new String(DecodeRequests.bytes(dlq.get(0).getValue()), StandardCharsets.UTF_8));
+                new String(AvroCodec.bytes(dlq.get(0).getValue()), StandardCharsets.UTF_8));
     }
 }
