@@ -9,6 +9,7 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
@@ -26,6 +27,7 @@ import org.maskstream.avro.IouMetric;
 import org.maskstream.avro.MaskResult;
 import org.maskstream.avro.ModelRef;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,16 +52,36 @@ public final class EditMaskJob {
                            DataStream<IouMetric> iouMetrics, DataStream<DeadLetter> deadLetters) {
     }
 
-    /** Checkpointing (and its storage, when configured) and a bounded fixed-delay restart strategy, from the config. */
+    /** Checkpoint interval when neither the job nor the cluster sets one (exactly-once output needs checkpoints). */
+    static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+    /** Fixed-delay restarts when neither the job nor the cluster sets a strategy: bounded, so a broken job stops. */
+    static final int DEFAULT_RESTART_ATTEMPTS = 3;
+    static final Duration DEFAULT_RESTART_DELAY = Duration.ofSeconds(5);
+
+    /**
+     * Checkpointing, its storage and the restart strategy. The job's own {@code maskstream.checkpoint.interval-ms} and
+     * {@code maskstream.restart.*} win; unset, the cluster's {@code execution.checkpointing.interval} and
+     * {@code restart-strategy.*} apply (what {@code env} was created with: the client's config.yaml under
+     * {@code flink run}, the JobManager's in application mode), so an operator tunes restarts in one place. Without
+     * either (a local environment, a MiniCluster), the defaults above.
+     */
     public static void configure(StreamExecutionEnvironment env, StreamConfig config) {
-        env.enableCheckpointing(config.checkpointInterval().toMillis(),
+        ReadableConfig cluster = env.getConfiguration();
+        Duration interval = config.checkpointInterval().orElseGet(() ->
+                cluster.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL).orElse(DEFAULT_CHECKPOINT_INTERVAL));
+        env.enableCheckpointing(interval.toMillis(),
                 config.delivery() == StreamConfig.Delivery.EXACTLY_ONCE
                         ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
         env.getCheckpointConfig().setCheckpointTimeout(config.checkpointTimeout().toMillis());
         Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, config.restartAttempts());
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, config.restartDelay());
+        boolean jobSetsRestarts = config.restartAttempts().isPresent() || config.restartDelay().isPresent();
+        if (jobSetsRestarts || cluster.getOptional(RestartStrategyOptions.RESTART_STRATEGY).isEmpty()) {
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS,
+                    config.restartAttempts().orElse(DEFAULT_RESTART_ATTEMPTS));
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
+                    config.restartDelay().orElse(DEFAULT_RESTART_DELAY));
+        }
         // The async operator's in-flight requests (images) are part of each checkpoint: they need file storage.
         config.checkpointDir().ifPresent(dir -> conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir));
         env.configure(conf);

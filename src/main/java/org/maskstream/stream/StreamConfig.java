@@ -100,16 +100,20 @@ public final class StreamConfig implements Serializable {
                 "Prefix of the sinks' Kafka transactional ids; unique per job on a cluster."),
         TRANSACTION_TIMEOUT_MS("transaction.timeout-ms", "600000",
                 "Kafka transaction timeout; must stay below the broker's `transaction.max.timeout.ms` (15 min by default)."),
-        CHECKPOINT_INTERVAL_MS("checkpoint.interval-ms", "10000",
-                "Checkpoint interval; with exactly-once, results become visible to read_committed readers at each checkpoint."),
+        CHECKPOINT_INTERVAL_MS("checkpoint.interval-ms", "",
+                "Checkpoint interval; with exactly-once, results become visible to read_committed readers at each checkpoint. "
+                        + "Empty: the cluster's `execution.checkpointing.interval`, else 10000."),
         CHECKPOINT_TIMEOUT_MS("checkpoint.timeout-ms", "120000",
                 "A checkpoint not complete within this many milliseconds is aborted. transaction.timeout-ms must exceed "
                         + "checkpoint.interval-ms plus this, or the broker aborts a transaction before its checkpoint commits it."),
         CHECKPOINT_DIR("checkpoint.dir", "",
                 "Checkpoint storage URI (`file:///...`, `s3://...`); empty: the cluster's `execution.checkpointing.dir`. "
                         + "Without either, Flink keeps checkpoints in JobManager memory (5 MB), too small for in-flight images."),
-        RESTART_ATTEMPTS("restart.attempts", "3", "Restarts after a failure before the job gives up (fixed delay)."),
-        RESTART_DELAY_MS("restart.delay-ms", "5000", "Wait between restarts, milliseconds."),
+        RESTART_ATTEMPTS("restart.attempts", "",
+                "Restarts after a failure before the job gives up (fixed delay). Empty, with `restart.delay-ms` empty too: "
+                        + "the cluster's `restart-strategy.*`, else 3."),
+        RESTART_DELAY_MS("restart.delay-ms", "",
+                "Wait between restarts, milliseconds (fixed delay). Empty: as `restart.attempts`; else 5000."),
         SCHEMAS_DIR("schemas.dir", "",
                 "Folder of extra writer schemas (`*.avsc`) the decoder accepts, e.g. from newer producers; empty: none.");
 
@@ -382,8 +386,9 @@ public final class StreamConfig implements Serializable {
         return millis(Key.TRANSACTION_TIMEOUT_MS);
     }
 
-    public Duration checkpointInterval() {
-        return millis(Key.CHECKPOINT_INTERVAL_MS);
+    /** The checkpoint interval set for this job; empty: the cluster's (see {@code EditMaskJob.configure}). */
+    public Optional<Duration> checkpointInterval() {
+        return optional(Key.CHECKPOINT_INTERVAL_MS).map(v -> millis(Key.CHECKPOINT_INTERVAL_MS));
     }
 
     public Duration checkpointTimeout() {
@@ -394,12 +399,13 @@ public final class StreamConfig implements Serializable {
         return optional(Key.CHECKPOINT_DIR);
     }
 
-    public int restartAttempts() {
-        return intValue(Key.RESTART_ATTEMPTS);
+    /** Fixed-delay restart attempts set for this job; empty: the cluster's strategy (see {@code EditMaskJob.configure}). */
+    public Optional<Integer> restartAttempts() {
+        return optional(Key.RESTART_ATTEMPTS).map(v -> intValue(Key.RESTART_ATTEMPTS));
     }
 
-    public Duration restartDelay() {
-        return millis(Key.RESTART_DELAY_MS);
+    public Optional<Duration> restartDelay() {
+        return optional(Key.RESTART_DELAY_MS).map(v -> millis(Key.RESTART_DELAY_MS));
     }
 
     public Optional<String> schemasDir() {
@@ -494,10 +500,10 @@ public final class StreamConfig implements Serializable {
             }
             positive(c, Key.MODEL_CACHE_SIZE, Key.BATCH_SIZE, Key.INFERENCE_TIMEOUT_MS, Key.WINDOW_MS,
                     Key.MAX_IMAGE_BYTES, Key.MAX_IMAGE_PIXELS, Key.MAX_INSTRUCTION_CHARS, Key.MAX_MESSAGE_BYTES,
-                    Key.TRANSACTION_TIMEOUT_MS, Key.CHECKPOINT_INTERVAL_MS, Key.CHECKPOINT_TIMEOUT_MS, Key.MAX_IMAGE_SIDE, Key.MAX_ID_BYTES, Key.MAX_ATTRIBUTE_CHARS,
+                    Key.TRANSACTION_TIMEOUT_MS, Key.CHECKPOINT_TIMEOUT_MS, Key.MAX_IMAGE_SIDE, Key.MAX_ID_BYTES, Key.MAX_ATTRIBUTE_CHARS,
                     Key.MAX_DECODED_BYTES, Key.BATCH_MAX_DECODED_BYTES, Key.EVENT_TIME_MAX_PAST_MS);
             nonNegative(c, Key.PARALLELISM, Key.BATCH_WAIT_MS, Key.INFERENCE_CAPACITY, Key.WATERMARK_OUT_OF_ORDER_MS,
-                    Key.WATERMARK_IDLE_MS, Key.RESTART_ATTEMPTS, Key.RESTART_DELAY_MS, Key.MAX_ATTRIBUTES,
+                    Key.WATERMARK_IDLE_MS, Key.MAX_ATTRIBUTES,
                     Key.EVENT_TIME_MAX_FUTURE_MS);
             c.kafka.forEach((property, value) -> {
                 String instead = KAFKA_PROPERTIES_SET_BY_THE_JOB.get(property);
@@ -509,6 +515,14 @@ public final class StreamConfig implements Serializable {
                     throw new IllegalArgumentException("Kafka client property '" + property + "' has no value");
                 }
             });
+            if (!c.get(Key.CHECKPOINT_INTERVAL_MS).isBlank()) {
+                positive(c, Key.CHECKPOINT_INTERVAL_MS);
+            }
+            for (Key unsetMeansTheCluster : List.of(Key.RESTART_ATTEMPTS, Key.RESTART_DELAY_MS)) {
+                if (!c.get(unsetMeansTheCluster).isBlank()) {
+                    nonNegative(c, unsetMeansTheCluster);
+                }
+            }
             if (c.inferenceCapacity() < c.batchSize()) {
                 throw new IllegalArgumentException(Key.INFERENCE_CAPACITY.key() + " (" + c.inferenceCapacity()
                         + ") must be at least " + Key.BATCH_SIZE.key() + " (" + c.batchSize() + ") or a batch never fills");
@@ -526,7 +540,9 @@ public final class StreamConfig implements Serializable {
             if (outputs != null) {
                 throw new IllegalArgumentException(outputs);
             }
-            Duration checkpointBound = c.checkpointInterval().plus(c.checkpointTimeout());
+            // an interval left to the cluster is only known when the job starts: checked here at the fallback
+            Duration checkpointBound = c.checkpointInterval().orElse(EditMaskJob.DEFAULT_CHECKPOINT_INTERVAL)
+                    .plus(c.checkpointTimeout());
             if (c.transactionTimeout().compareTo(checkpointBound) <= 0) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "%s (%d) must be above %s plus %s (%d):"
                                 + " a transaction stays open until the checkpoint after it completes, and the broker would"

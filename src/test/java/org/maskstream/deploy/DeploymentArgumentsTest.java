@@ -257,7 +257,7 @@ class DeploymentArgumentsTest {
         for (Map<String, Object> deployment : ProjectFiles.kubernetesResources("FlinkDeployment")) {
             String where = "k8s FlinkDeployment " + at(deployment, "metadata", "name");
             Map<String, Object> job = map(at(deployment, "spec", "job"), where);
-            assertEquals("local:///opt/flink/usrlib/" + ProjectFiles.jarFileName(), job.get("jarURI"), where);
+            assertEquals("local:///opt/flink/usrlib/" + ProjectFiles.jobJarFileName(), job.get("jarURI"), where);
             invocations.add(new Invocation(where, String.valueOf(job.get("entryClass")),
                     strings(job.get("args"), where + " args"), null, topics, bootstrap));
         }

@@ -122,10 +122,18 @@ class DeploymentFilesTest {
     @Test
     void imageIsThePinnedFlinkWithDjlTheJobJarAndTheConfig() {
         String dockerfile = ProjectFiles.read("Dockerfile");
-        List<String> froms = matches(dockerfile, "(?m)^FROM (\\S+)");
+        List<String> froms = matches(dockerfile, "(?m)^FROM (?:--platform=\\S+ )?(\\S+)");
         assertEquals("flink:" + ProjectFiles.pomProperty("flink.version") + "-java17", froms.get(froms.size() - 1),
                 "the runtime image must be the Flink version the job is built against");
-        assertTrue(dockerfile.contains("/src/target/" + ProjectFiles.jarFileName() + " /opt/flink/usrlib/"));
+        assertTrue(dockerfile.contains("/src/target/" + ProjectFiles.jobJarFileName() + " /opt/flink/usrlib/"),
+                "application mode runs the slim job jar");
+        assertTrue(dockerfile.contains("/src/target/" + ProjectFiles.jarFileName() + " /opt/maskstream/"),
+                "the command services run the CLI jar");
+        assertTrue(ProjectFiles.read("deploy/docker/maskstream").contains("/opt/maskstream/" + ProjectFiles.jarFileName()));
+        // pytorch-native-cpu and onnxruntime in the image are x86-64 builds
+        for (String from : froms) {
+            assertTrue(dockerfile.contains("FROM --platform=linux/amd64 " + from), from);
+        }
         assertTrue(dockerfile.contains("flink-conf/config.yaml /opt/flink/conf/config.yaml"));
         assertTrue(dockerfile.contains("/djl/lib/ /opt/flink/lib/"), "DJL's jars belong on Flink's parent class path");
 
@@ -167,6 +175,43 @@ class DeploymentFilesTest {
                 }
             }
         }
+    }
+
+    @Test
+    void composeKeepsKafkasLogInItsVolumeAndBuildsForTheNativesPlatform() {
+        Map<String, Object> services = map(yaml("docker-compose.yml").get("services"), "services");
+        Map<String, Object> env = map(at(services, "kafka", "environment"), "kafka environment");
+        String logDir = String.valueOf(env.get("KAFKA_LOG_DIRS"));
+        assertTrue(strings(at(services, "kafka", "volumes"), "kafka volumes").stream()
+                        .anyMatch(mount -> mount.startsWith("kafka-data:") && logDir.equals(mount.split(":")[1])),
+                "KAFKA_LOG_DIRS (" + logDir + ") must be the kafka-data volume's mount point, or topics vanish with the container");
+        for (String service : List.of("jobmanager", "taskmanager", "producer", "retrain")) {
+            assertEquals("linux/amd64", at(services, service, "platform"), service);
+        }
+    }
+
+    @Test
+    void strimziResourcesUseTheV1Api() {
+        List<Map<String, Object>> strimzi = ProjectFiles.kubernetesResources().stream()
+                .filter(r -> String.valueOf(r.get("apiVersion")).startsWith("kafka.strimzi.io/")).toList();
+        assertTrue(strimzi.size() >= 3, "expected the node pool, the Kafka and its topics: " + strimzi.size());
+        for (Map<String, Object> resource : strimzi) {
+            assertEquals("kafka.strimzi.io/v1", resource.get("apiVersion"), resource.get("kind") + " "
+                    + at(resource, "metadata", "name") + ": Strimzi 1.0 serves only v1");
+        }
+    }
+
+    @Test
+    void predictorThreadsOfATaskManagerFitItsCpus() {
+        Map<String, Object> deployment = ProjectFiles.kubernetesResources("FlinkDeployment").get(0);
+        Map<String, Object> conf = map(at(deployment, "spec", "flinkConfiguration"), "flinkConfiguration");
+        int slots = Integer.parseInt(String.valueOf(conf.get("taskmanager.numberOfTaskSlots")));
+        Matcher threads = Pattern.compile("-Dai\\.djl\\.pytorch\\.num_threads=(\\d+)")
+                .matcher(String.valueOf(conf.get("env.java.opts.taskmanager")));
+        assertTrue(threads.find(), "env.java.opts.taskmanager must bound libtorch's intra-op threads");
+        double cpus = Double.parseDouble(String.valueOf(at(deployment, "spec", "taskManager", "resource", "cpu")));
+        assertTrue(slots * Integer.parseInt(threads.group(1)) <= cpus, slots + " slots x " + threads.group(1)
+                + " threads per predictor on " + cpus + " CPUs");
     }
 
     @Test

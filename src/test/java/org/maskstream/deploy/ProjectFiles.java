@@ -17,11 +17,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Reading the deployment files of the project (tests run with the project root as working directory). */
 final class ProjectFiles {
@@ -141,6 +144,14 @@ final class ProjectFiles {
         } catch (Exception e) {
             throw new IllegalStateException("cannot read pom.xml", e);
         }
+    }
+
+    /** The job jar for a Flink cluster: the pom's job-jar shade execution writes it (its outputFile). */
+    static String jobJarFileName() {
+        Matcher m = Pattern.compile("<outputFile>\\$\\{project\\.build\\.directory}/([^<]+)</outputFile>")
+                .matcher(read("pom.xml"));
+        assertTrue(m.find(), "pom.xml has no job-jar outputFile");
+        return m.group(1);
     }
 
     /**

@@ -96,7 +96,7 @@ class EditMaskJobRecoveryITCase {
             StreamTestKafka.produce(config, second);
             StreamTestKafka.awaitRecords(config, config.masksTopic(), 600, Duration.ofSeconds(120));
             // two more checkpoints, so any duplicate a faulty restart wrote would be committed by now
-            Thread.sleep(3 * config.checkpointInterval().toMillis());
+            Thread.sleep(3 * config.checkpointInterval().orElseThrow().toMillis());
         } finally {
             job.cancel().get();
         }

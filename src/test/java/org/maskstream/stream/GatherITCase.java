@@ -86,7 +86,7 @@ class GatherITCase {
             StreamTestKafka.produce(config, second);
             awaitStore(labeled.size(), Duration.ofSeconds(120));
             // two more checkpoints, so any duplicate a faulty restart wrote would be committed by now
-            Thread.sleep(3 * config.checkpointInterval().toMillis());
+            Thread.sleep(3 * config.checkpointInterval().orElseThrow().toMillis());
         } finally {
             job.cancel().get();
         }
