@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
                 ProduceCommand.class,
                 TailCommand.class,
                 RetrainCommand.class,
+                ViewCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

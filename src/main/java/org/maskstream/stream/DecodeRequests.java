@@ -147,7 +147,8 @@ public class DecodeRequests extends ProcessFunction<RawRecord, InferenceRequest>
         return null;
     }
 
-    static byte[] bytes(ByteBuffer buffer) {
+    /** The remaining bytes of an Avro {@code bytes} field, without moving its position. */
+    public static byte[] bytes(ByteBuffer buffer) {
         ByteBuffer b = buffer.duplicate();
         byte[] out = new byte[b.remaining()];
         b.get(out);
