@@ -9,6 +9,8 @@ import org.maskstream.stream.Demo;
 import org.maskstream.stream.DemoModel;
 import org.maskstream.stream.Directories;
 import org.maskstream.train.TrainingDivergedException;
+import org.maskstream.view.View;
+import org.maskstream.view.ViewState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,8 +43,16 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Time between retraining attempts (default: ${DEFAULT-VALUE}).")
     Duration retrainEvery;
 
-    @Option(names = "--duration", description = "Seconds to stream (default: until Ctrl-C).")
-    Long durationSeconds;
+    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long to stream, e.g. 90s or 5m (default: until Ctrl-C).")
+    Duration duration;
+
+    @Option(names = "--no-view", description = "Start neither the live web view nor Flink's web UI.")
+    boolean noView;
+
+    @Option(names = "--view-port", defaultValue = "8080", description = "Port of the live web view; when it is taken, "
+            + "any free one (default: ${DEFAULT-VALUE}).")
+    int viewPort;
 
     @Option(names = "--rate", defaultValue = "20", description = "Requests per second (default: ${DEFAULT-VALUE}).")
     double rate;
@@ -62,8 +72,11 @@ public final class DemoCommand implements Callable<Integer> {
         if (retrainEvery.isZero() || retrainEvery.isNegative()) {
             throw new UserError("--retrain-every must be positive, got " + retrainEvery);
         }
-        if (durationSeconds != null && durationSeconds <= 0) {
-            throw new UserError("--duration must be a positive number of seconds, got " + durationSeconds);
+        if (duration != null && (duration.isZero() || duration.isNegative())) {
+            throw new UserError("--duration must be positive, got " + duration);
+        }
+        if (viewPort < 0 || viewPort > 65535) {
+            throw new UserError("--view-port must be between 0 and 65535, got " + viewPort);
         }
         // First of all, before anything creates a temporary file (the JDK caches the temp directory on first
         // use): Kafka, Flink and the native libraries put theirs under java.io.tmpdir, which becomes ours.
@@ -98,8 +111,9 @@ public final class DemoCommand implements Callable<Integer> {
             }
             DemoRetraining loop = noRetrain ? null : DemoRetraining.create(tmp.resolve("retraining"), modelDir,
                     retrainEvery, launcher(tmp));
-            running[0] = new Demo(new Demo.Options(durationSeconds == null ? null : Duration.ofSeconds(durationSeconds),
-                    rate, examples, loop == null ? modelDir : loop.servingModel(), System.out, loop), tmp);
+            running[0] = new Demo(new Demo.Options(duration, rate, examples,
+                    loop == null ? modelDir : loop.servingModel(), System.out, loop,
+                    noView ? null : view(loop == null ? null : loop.registryDir())), tmp);
             long results = running[0].run();
             if (results == 0) {
                 throw new UserError("the demo produced no results; see the log lines above for the cause");
@@ -114,6 +128,25 @@ public final class DemoCommand implements Callable<Integer> {
                 // Ctrl-C: the hook is running and waits for 'finished'
             }
         }
+    }
+
+    /**
+     * The live view on the demo's topics from their beginning (the broker is the demo's own), on --view-port or, when
+     * that is taken (another demo, another server), on any free port.
+     */
+    private Demo.Attachment view(Path registry) {
+        return (config, out) -> {
+            View view;
+            try {
+                view = View.start(config, new View.Options("127.0.0.1", viewPort, registry, true,
+                        ViewState.Limits.DEFAULT));
+            } catch (RuntimeException taken) {
+                out.println("port " + viewPort + " is taken (" + taken.getMessage() + "); the view uses a free one");
+                view = View.start(config, new View.Options("127.0.0.1", 0, registry, true, ViewState.Limits.DEFAULT));
+            }
+            out.println("live view: " + view.url() + "  (photos with their masks, IoU, dead letters, model timeline)");
+            return view;
+        };
     }
 
     /** This launcher in a new JVM: same Java, class path and temporary folder, DJL offline. */
