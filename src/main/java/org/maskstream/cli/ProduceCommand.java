@@ -23,7 +23,8 @@ import java.util.concurrent.Callable;
                 + "(labeled examples carry their mask, for live IoU), at a steady rate."})
 public final class ProduceCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers, HOST:PORT.")
+    @Option(names = "--bootstrap-servers", defaultValue = StreamConfig.DEFAULT_BOOTSTRAP_SERVERS,
+            description = "Kafka bootstrap servers, HOST:PORT[,HOST:PORT...] (default: ${DEFAULT-VALUE}).")
     String bootstrapServers;
 
     @Option(names = "--data", required = true, description = "Dataset folder (manifest.jsonl layout) to stream.")

@@ -37,7 +37,8 @@ public final class TailCommand implements Callable<Integer> {
     /** What a topic holds. */
     enum Kind { MASKS, IOU, DLQ, REQUESTS }
 
-    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers, HOST:PORT.")
+    @Option(names = "--bootstrap-servers", defaultValue = StreamConfig.DEFAULT_BOOTSTRAP_SERVERS,
+            description = "Kafka bootstrap servers, HOST:PORT[,HOST:PORT...] (default: ${DEFAULT-VALUE}).")
     String bootstrapServers;
 
     @Option(names = "--topic", required = true, description = "Topic to read, e.g. edit-masks, edit-iou, edit-dlq.")

@@ -22,7 +22,7 @@ import java.util.concurrent.CountDownLatch;
                         + "the jar: the page works without network access. Ctrl-C stops it."})
 public final class ViewCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092",
+    @Option(names = "--bootstrap-servers", defaultValue = StreamConfig.DEFAULT_BOOTSTRAP_SERVERS,
             description = "Kafka bootstrap servers, HOST:PORT[,HOST:PORT...] (default: ${DEFAULT-VALUE}).")
     String bootstrapServers;
 
