@@ -20,7 +20,6 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,13 +30,10 @@ import java.util.TreeMap;
 /**
  * Everything the view's page shows, fed by {@link ViewReader} from the job's topics, every part bounded.
  *
- * <p>The photo is not in {@code MaskResult}, so requests are joined to results by id: the last requests' image
- * and true mask wait in a cache bounded by bytes ({@link Limits#photoCacheBytes}), results whose request has not
- * been read yet wait in a cache bounded by count ({@link Limits#pendingResults}) and are shown without a photo
- * when they fall out of it. Requests come first almost always (a result is visible only after the checkpoint that
- * follows its request), so the photo cache need only cover a checkpoint interval of traffic. A joined entry is
- * removed from both caches; only the last {@link Limits#results} joined results keep their bytes, and their
- * pictures are drawn when the page first asks for them ({@link Shown}), not for every result that streams by.
+ * <p>The photo is not in {@code MaskResult}, so requests are joined to results by id ({@link RequestJoin}, bounded
+ * by {@link Limits#photoCacheBytes} and {@link Limits#pendingResults}); only the last {@link Limits#results} joined
+ * results keep their bytes, and their pictures are drawn when the page first asks for them ({@link Shown}), not
+ * for every result that streams by.
  *
  * <p>Thread-safe: one reader thread writes, HTTP threads read snapshots.
  */
@@ -69,21 +65,11 @@ public final class ViewState {
         }
     }
 
-    /** A request's bytes, waiting for its result. */
-    private record Photo(byte[] image, byte[] truth, String instruction) {
-        long bytes() {
-            return image.length + (truth == null ? 0 : truth.length);
-        }
-    }
-
     private final Limits limits;
-    private final LinkedHashMap<String, Photo> photos = new LinkedHashMap<>();
-    private long photoBytes;
-    private final LinkedHashMap<String, MaskResult> pending = new LinkedHashMap<>();
+    private final RequestJoin join;
     private final Deque<Shown> shown = new ArrayDeque<>();
     private long nextSeq;
     private long results;
-    private long withoutPhoto;
     private final long[] latencies = new long[LATENCIES];
     private int latencyCount;
     /** Results counted per wall-clock second, in a ring: slot {@code s mod length} counts second {@code s}. */
@@ -100,27 +86,13 @@ public final class ViewState {
 
     public ViewState(Limits limits) {
         this.limits = limits;
+        this.join = new RequestJoin(limits.photoCacheBytes, limits.pendingResults, this::show);
         Arrays.fill(slotSecond, Long.MIN_VALUE);
     }
 
     /** A request read from {@code edit-requests}: joins a waiting result or waits for one. */
-    public void onRequest(EditRequest request) {
-        Photo photo = new Photo(bytes(request.getImage()),
-                request.getGroundTruthMask() == null ? null : bytes(request.getGroundTruthMask()),
-                request.getInstruction());
-        synchronized (this) {
-            MaskResult waiting = pending.remove(request.getId());
-            if (waiting != null) {
-                show(waiting, photo);
-                return;
-            }
-            Photo old = photos.put(request.getId(), photo);
-            photoBytes += photo.bytes() - (old == null ? 0 : old.bytes());
-            for (Iterator<Photo> it = photos.values().iterator(); photoBytes > limits.photoCacheBytes && it.hasNext(); ) {
-                photoBytes -= it.next().bytes();
-                it.remove();
-            }
-        }
+    public synchronized void onRequest(EditRequest request) {
+        join.onRequest(request);
     }
 
     /** A result read from {@code edit-masks}, at wall-clock {@code nowMs}. */
@@ -133,25 +105,11 @@ public final class ViewState {
             addEvent(new TimelineEvent(result.getEventTime().toEpochMilli(), "serving", result.getModelVersion(),
                     null, "first result of " + result.getModelVersion() + " (request " + result.getId() + ")"));
         }
-        Photo photo = photos.remove(result.getId());
-        if (photo != null) {
-            photoBytes -= photo.bytes();
-            show(result, photo);
-            return;
-        }
-        pending.put(result.getId(), result);
-        if (pending.size() > limits.pendingResults) {
-            Iterator<MaskResult> eldest = pending.values().iterator();
-            MaskResult unmatched = eldest.next();
-            eldest.remove();
-            withoutPhoto++;
-            show(unmatched, null);
-        }
+        join.onResult(result);
     }
 
-    private void show(MaskResult result, Photo photo) {
-        shown.addFirst(new Shown(nextSeq++, result, photo == null ? null : photo.image,
-                photo == null ? null : photo.truth, photo == null ? null : photo.instruction));
+    private void show(Joined joined) {
+        shown.addFirst(new Shown(nextSeq++, joined));
         while (shown.size() > limits.results) {
             shown.removeLast();
         }
@@ -263,7 +221,7 @@ public final class ViewState {
                 new DeadLetterGroup(n, List.copyOf(deadLetterLatest.get(kind)))));
         List<TimelineEvent> events = new ArrayList<>(timeline);
         events.sort(Comparator.comparingLong(TimelineEvent::time));
-        return new Snapshot(nowMs, serving, results, withoutPhoto, (double) recent / RATE_SECONDS,
+        return new Snapshot(nowMs, serving, results, join.withoutPhoto(), (double) recent / RATE_SECONDS,
                 quantile(sorted, 0.50), quantile(sorted, 0.99), cards, series, dead, events);
     }
 
