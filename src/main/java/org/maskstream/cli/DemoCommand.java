@@ -33,6 +33,8 @@ import java.util.concurrent.TimeUnit;
                         + "every --retrain-every; a better model is hot-swapped in, so the live line's model version and "
                         + "window IoU change. With --no-retrain it serves a small model trained once into "
                         + "~/.cache/maskstream/demo-model (a few minutes); later runs reuse both.",
+                "It serves the live view (photos with their masks, IoU per model version, dead letters, the model "
+                        + "timeline) and Flink's web UI, and prints both addresses; --no-view turns them off.",
                 "Ctrl-C or the end of --duration stops it cleanly."})
 public final class DemoCommand implements Callable<Integer> {
 

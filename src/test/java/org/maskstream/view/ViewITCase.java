@@ -21,6 +21,7 @@ import org.maskstream.retrain.RegisteredModel;
 import org.maskstream.retrain.RetrainFixtures;
 import org.maskstream.retrain.Retrainer;
 import org.maskstream.stream.AvroCodec;
+import org.maskstream.stream.Directories;
 import org.maskstream.stream.EditMaskJob;
 import org.maskstream.stream.EmbeddedKafkaExtension;
 import org.maskstream.stream.SavedModels;
@@ -83,6 +84,8 @@ class ViewITCase {
     @Test
     void thePageShowsResultsIouDeadLettersAndAHotSwapLive(TestInfo info) throws Exception {
         ChromeDriverService service = browserOrSkip();
+        Path profile = Files.createTempDirectory(Files.createDirectories(Path.of("target", "chromium-profile")), "run-")
+                .toAbsolutePath();
         ModelRegistry registry = ModelRegistry.open(dir.resolve("registry"));
         RegisteredModel weak = Retrainer.seed(registry, RetrainFixtures.weakModel());
         RegisteredModel good = registry.register(RetrainFixtures.goodModel());
@@ -98,7 +101,7 @@ class ViewITCase {
         ChromeDriver browser = null;
         try (View view = View.start(config, new View.Options("127.0.0.1", 0, registry.dir(), true,
                 ViewState.Limits.DEFAULT))) {
-            browser = new ChromeDriver(service, chromeOptions());
+            browser = new ChromeDriver(service, chromeOptions(profile));
             browser.get(view.url());
             StreamTestKafka.produce(config, List.of(Map.entry("poison-1", new byte[] {1, 2, 3, 4, 5})));
             wave(config);
@@ -144,6 +147,7 @@ class ViewITCase {
                 browser.quit();
             }
             service.stop();
+            Directories.deleteRecursively(profile);
             job.cancel().get();
         }
     }
@@ -220,9 +224,8 @@ class ViewITCase {
         }
     }
 
-    private static ChromeOptions chromeOptions() throws Exception {
-        Path profile = Files.createDirectories(Path.of("target", "chromium-profile")).toAbsolutePath();
-        Path userData = Files.createTempDirectory(profile, "run-");
+    /** Headless, nothing fetched in the background, a fresh profile under target/. */
+    private static ChromeOptions chromeOptions(Path userData) {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
