@@ -1,13 +1,14 @@
 package org.maskstream.cli;
 
+import org.maskstream.util.DurationConverter;
 import org.maskstream.data.Dataset;
 import org.maskstream.data.DatasetException;
 import org.maskstream.data.DatasetReader;
 import org.maskstream.data.Example;
-import org.maskstream.retrain.DemoRetraining;
-import org.maskstream.stream.Demo;
-import org.maskstream.stream.DemoModel;
-import org.maskstream.stream.Directories;
+import org.maskstream.demo.DemoRetraining;
+import org.maskstream.demo.Demo;
+import org.maskstream.demo.DemoModel;
+import org.maskstream.util.Directories;
 import org.maskstream.train.TrainingDivergedException;
 import org.maskstream.view.View;
 import org.maskstream.view.ViewState;

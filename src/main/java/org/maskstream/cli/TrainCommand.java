@@ -1,5 +1,6 @@
 package org.maskstream.cli;
 
+import org.maskstream.util.DurationConverter;
 import org.maskstream.data.Dataset;
 import org.maskstream.data.DatasetReader;
 import org.maskstream.model.Decoder;

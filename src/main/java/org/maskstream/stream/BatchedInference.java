@@ -105,7 +105,7 @@ public class BatchedInference extends RichAsyncFunction<InferenceRequest, Infere
             batchSizes.update(batch.size());
             Map<String, List<Pending>> byModel = new LinkedHashMap<>();
             for (Pending p : batch) {
-                ModelRef ref = p.request.getModel() == null ? initialModel : p.request.getModel();
+                ModelRef ref = p.request.getModel();
                 byModel.computeIfAbsent(ModelStore.key(ref), k -> new ArrayList<>()).add(p);
             }
             byModel.values().forEach(this::runOneModel);
@@ -114,7 +114,7 @@ public class BatchedInference extends RichAsyncFunction<InferenceRequest, Infere
         }
 
         private void runOneModel(List<Pending> group) {
-            ModelRef ref = group.get(0).request.getModel() == null ? initialModel : group.get(0).request.getModel();
+            ModelRef ref = group.get(0).request.getModel();
             List<InferenceRequest> requests = group.stream().map(Pending::request).toList();
             long start = System.nanoTime();
             List<InferenceOutcome> outcomes;

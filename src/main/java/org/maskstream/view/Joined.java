@@ -8,7 +8,7 @@ import org.maskstream.model.Overlay;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
 
-import static org.maskstream.stream.DecodeRequests.bytes;
+import static org.maskstream.events.AvroCodec.bytes;
 
 /**
  * A result with its request's photo, true mask and instruction, joined by id ({@link RequestJoin}); the request

@@ -7,7 +7,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.function.Consumer;
 
-import static org.maskstream.stream.DecodeRequests.bytes;
+import static org.maskstream.events.AvroCodec.bytes;
 
 /**
  * Joins results to their requests by id in bounded memory, whichever is read first. Requests wait in a cache

@@ -1,6 +1,6 @@
 package org.maskstream.view;
 
-import static org.maskstream.stream.DecodeRequests.bytes;
+import static org.maskstream.events.AvroCodec.bytes;
 
 import org.maskstream.avro.DeadLetter;
 import org.maskstream.avro.DeadLetterKind;

@@ -1,5 +1,6 @@
 package org.maskstream.cli;
 
+import org.maskstream.util.DurationConverter;
 import org.junit.jupiter.api.Test;
 import org.maskstream.stream.StreamConfig;
 import picocli.CommandLine;

@@ -11,10 +11,10 @@ import org.maskstream.data.Example;
 import org.maskstream.data.Images;
 import org.maskstream.data.Mask;
 import org.maskstream.model.Overlay;
-import org.maskstream.stream.AvroCodec;
+import org.maskstream.events.AvroCodec;
 import org.maskstream.stream.EmbeddedKafkaExtension;
-import org.maskstream.stream.KafkaWiring;
-import org.maskstream.stream.RequestProducer;
+import org.maskstream.events.KafkaWiring;
+import org.maskstream.demo.RequestProducer;
 import org.maskstream.stream.StreamConfig;
 import picocli.CommandLine;
 
@@ -80,7 +80,7 @@ class StreamCommandsITCase {
         Mask truth = new Mask(4, 4, left);
         EditRequest request = RequestProducer.toRequest(new Example("a/1", photo, "paint it", truth), "a/1",
                 Instant.EPOCH, true);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaWiring.byteProducerProperties(config))) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaWiring.byteProducerProperties(config.kafka()))) {
             producer.send(new ProducerRecord<>("overlay-requests", AvroCodec.of(EditRequest.class).encode(request)))
                     .get();
             for (String id : List.of("a/1", "never-requested")) {

@@ -14,17 +14,15 @@ import org.maskstream.avro.ValidationMetrics;
 import org.maskstream.data.Example;
 import org.maskstream.data.Images;
 import org.maskstream.retrain.Attempt;
-import org.maskstream.retrain.HotSwap;
 import org.maskstream.retrain.ModelRegistry;
-import org.maskstream.retrain.ModelUpdatePublisher;
+import org.maskstream.events.ModelUpdatePublisher;
 import org.maskstream.retrain.RegisteredModel;
 import org.maskstream.retrain.RetrainFixtures;
 import org.maskstream.retrain.Retrainer;
-import org.maskstream.stream.AvroCodec;
-import org.maskstream.stream.Directories;
+import org.maskstream.events.AvroCodec;
+import org.maskstream.util.Directories;
 import org.maskstream.stream.EditMaskJob;
 import org.maskstream.stream.EmbeddedKafkaExtension;
-import org.maskstream.stream.SavedModels;
 import org.maskstream.stream.StreamConfig;
 import org.maskstream.stream.StreamTestCluster;
 import org.maskstream.stream.StreamTestKafka;
@@ -96,7 +94,7 @@ class ViewITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         EditMaskJob.configure(env, config);
-        EditMaskJob.buildOnKafka(env, config, HotSwap.verified(env, HotSwap.source(config), SavedModels.LOADER));
+        EditMaskJob.onKafka(env, config);
         JobClient job = env.executeAsync("view-test");
         ChromeDriver browser = null;
         try (View view = View.start(config, new View.Options("127.0.0.1", 0, registry.dir(), true,
@@ -107,7 +105,7 @@ class ViewITCase {
             wave(config);
             registry.record(new Attempt(Instant.now().toString(), Attempt.Outcome.REFUSED, null, "v0001", null, 40,
                     30, null, null, 0.01, 1.0, "the candidate did not beat v0001 by the margin"));
-            try (ModelUpdatePublisher publisher = new ModelUpdatePublisher(config)) {
+            try (ModelUpdatePublisher publisher = new ModelUpdatePublisher(config.kafka())) {
                 publisher.publish(ModelUpdate.newBuilder().setVersion(good.version()).setUri(good.uri())
                         .setSha256(good.sha256()).setPromotedAt(Instant.now()).setPreviousVersion(weak.version())
                         .setValidationExamples(30).setCandidate(new ValidationMetrics(0.61, 0.6, 0.7, 0.72))
