@@ -47,12 +47,12 @@ class ArchitectureTest {
     @Test
     void theModelAndTheDataDoNotReachUpIntoJobs() {
         check(noClasses().that().resideInAnyPackage("org.maskstream.model..", "org.maskstream.data..",
-                        "org.maskstream.metrics..", "org.maskstream.util..")
+                        "org.maskstream.metrics..", "org.maskstream.pretrained..", "org.maskstream.util..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.maskstream.stream..", "org.maskstream.events..",
                         "org.maskstream.demo..", "org.maskstream.retrain..", "org.maskstream.train..",
                         "org.maskstream.experiment.."));
         check(noClasses().that().resideInAnyPackage("org.maskstream.data..", "org.maskstream.metrics..",
-                        "org.maskstream.util..")
+                        "org.maskstream.pretrained..", "org.maskstream.util..")
                 .should().dependOnClassesThat().resideInAPackage("org.maskstream.model.."));
     }
 

@@ -5,9 +5,10 @@ import org.maskstream.data.Dataset;
 import org.maskstream.data.DatasetException;
 import org.maskstream.data.DatasetReader;
 import org.maskstream.data.Example;
-import org.maskstream.demo.DemoRetraining;
 import org.maskstream.demo.Demo;
 import org.maskstream.demo.DemoModel;
+import org.maskstream.demo.DemoRetraining;
+import org.maskstream.model.SavedModel;
 import org.maskstream.util.Directories;
 import org.maskstream.train.TrainingDivergedException;
 import org.maskstream.view.View;
@@ -64,7 +65,8 @@ public final class DemoCommand implements Callable<Integer> {
             + "instead of synthetic scenes.")
     Path data;
 
-    @Option(names = "--model", description = "Serve this model folder (written by 'train') instead of the demo model.")
+    @Option(names = "--model", description = "Serve this model folder (written by 'train', or of kind onnx with"
+            + " --no-retrain) instead of the demo model.")
     Path model;
 
     @Override
@@ -80,6 +82,10 @@ public final class DemoCommand implements Callable<Integer> {
         }
         if (viewPort < 0 || viewPort > 65535) {
             throw new UserError("--view-port must be between 0 and 65535, got " + viewPort);
+        }
+        if (model != null && !noRetrain && SavedModel.isOnnx(model)) {
+            throw new UserError("--model " + model + " is an onnx model, which the demo's retraining loop cannot"
+                    + " fine-tune: add --no-retrain to serve it as is");
         }
         // First of all, before anything creates a temporary file (the JDK caches the temp directory on first
         // use): Kafka, Flink and the native libraries put theirs under java.io.tmpdir, which becomes ours.

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
                 ProduceCommand.class,
                 TailCommand.class,
                 RetrainCommand.class,
+                ModelsCommand.class,
                 ViewCommand.class,
                 CommandLine.HelpCommand.class
         })

@@ -9,6 +9,8 @@ import org.maskstream.demo.RequestProducer;
 import org.maskstream.stream.StreamConfig;
 import org.maskstream.util.ProgressBar;
 import picocli.CommandLine.Command;
+import org.maskstream.stream.KafkaConfigOption;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -22,6 +24,9 @@ import java.util.concurrent.Callable;
         description = {"Streams the examples of a dataset folder to the edit-requests topic as EditRequest events "
                 + "(labeled examples carry their mask, for live IoU), at a steady rate."})
 public final class ProduceCommand implements Callable<Integer> {
+
+    @Mixin
+    KafkaConfigOption kafkaConfig = new KafkaConfigOption();
 
     @Option(names = "--bootstrap-servers", defaultValue = StreamConfig.DEFAULT_BOOTSTRAP_SERVERS,
             description = "Kafka bootstrap servers, HOST:PORT[,HOST:PORT...] (default: ${DEFAULT-VALUE}).")
@@ -60,7 +65,7 @@ public final class ProduceCommand implements Callable<Integer> {
         }
         int total = count != null ? count : examples.size();
         StreamConfig config = StreamConfig.builder().bootstrapServers(bootstrapServers)
-                .set(StreamConfig.Key.TOPIC_REQUESTS, topic).build();
+                .set(StreamConfig.Key.TOPIC_REQUESTS, topic).kafka(kafkaConfig.properties()).build();
         String run = Long.toString(System.currentTimeMillis(), 36);
         RatePacer pacer = new RatePacer(rate);
         try (RequestProducer producer = new RequestProducer(config);

@@ -12,6 +12,8 @@ import org.maskstream.retrain.Retrainer;
 import org.maskstream.stream.StreamConfig;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import org.maskstream.stream.KafkaConfigOption;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.net.URI;
@@ -29,6 +31,9 @@ import java.util.concurrent.Callable;
                         + " models' metrics and the reason. With --once the exit status is 0 for promoted or refused,"
                         + " 1 for failed."})
 public final class RetrainCommand implements Callable<Integer> {
+
+    @Mixin
+    KafkaConfigOption kafkaConfig = new KafkaConfigOption();
 
     @Option(names = "--store", required = true, paramLabel = "URI",
             description = "The training store the job gathers into (its maskstream.gather.store): a path or a Flink"
@@ -117,7 +122,7 @@ public final class RetrainCommand implements Callable<Integer> {
                     + " starts with (--initial DIR)");
         }
         StreamConfig config = StreamConfig.builder().bootstrapServers(bootstrapServers)
-                .set(StreamConfig.Key.TOPIC_MODEL_UPDATES, topic).build();
+                .set(StreamConfig.Key.TOPIC_MODEL_UPDATES, topic).kafka(kafkaConfig.properties()).build();
         try (ModelUpdatePublisher publisher = new ModelUpdatePublisher(config.kafka())) {
             Retrainer retrainer = new Retrainer(models, storeUri(), base, options, publisher::publish);
             if (schedule.once) {

@@ -16,6 +16,8 @@ import org.maskstream.view.Joined;
 import org.maskstream.view.RequestJoin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import org.maskstream.stream.KafkaConfigOption;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -42,6 +44,9 @@ public final class TailCommand implements Callable<Integer> {
 
     /** What a topic holds. */
     enum Kind { MASKS, IOU, DLQ, REQUESTS }
+
+    @Mixin
+    KafkaConfigOption kafkaConfig = new KafkaConfigOption();
 
     @Option(names = "--bootstrap-servers", defaultValue = StreamConfig.DEFAULT_BOOTSTRAP_SERVERS,
             description = "Kafka bootstrap servers, HOST:PORT[,HOST:PORT...] (default: ${DEFAULT-VALUE}).")
@@ -125,7 +130,8 @@ public final class TailCommand implements Callable<Integer> {
         Function<byte[], String> format = formatter(kind);
         AvroCodec<EditRequest> requests = AvroCodec.of(EditRequest.class);
         AvroCodec<MaskResult> results = AvroCodec.of(MaskResult.class);
-        StreamConfig config = StreamConfig.builder().bootstrapServers(bootstrapServers).build();
+        StreamConfig config = StreamConfig.builder().bootstrapServers(bootstrapServers)
+                .kafka(kafkaConfig.properties()).build();
         Properties props = KafkaWiring.byteConsumerProperties(config.kafka(), "maskstream-tail-" + UUID.randomUUID());
         props.put("auto.offset.reset", fromBeginning ? "earliest" : "latest");
         long printed = 0;

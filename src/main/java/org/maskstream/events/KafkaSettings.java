@@ -2,18 +2,22 @@ package org.maskstream.events;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * What the Kafka edge needs to know of the job's configuration: the broker, the topics, sizes and delivery. Built
  * by {@code StreamConfig.kafka()}; kept separate so that the edge does not depend on the job's whole configuration.
  *
- * @param startFrom where the request source starts without a checkpoint: {@code earliest}, {@code latest} or
- *                  {@code committed} (the group's committed offsets, else the earliest)
+ * @param startFrom        where the request source starts without a checkpoint: {@code earliest}, {@code latest} or
+ *                         {@code committed} (the group's committed offsets, else the earliest)
+ * @param clientProperties Kafka client properties for every client ({@code maskstream.kafka.*}: security, SASL,
+ *                         TLS); may hold secrets, so {@link #toString()} names them without their values
  */
 public record KafkaSettings(String bootstrapServers, Topics topics, String groupId, String startFrom,
                             int maxMessageBytes, boolean exactlyOnce, String transactionalIdPrefix,
-                            Duration transactionTimeout) {
+                            Duration transactionTimeout, Map<String, String> clientProperties) {
 
     /** The project's topics. */
     public record Topics(String requests, String masks, String iou, String deadLetters, String modelUpdates,
@@ -26,8 +30,17 @@ public record KafkaSettings(String bootstrapServers, Topics topics, String group
     public KafkaSettings {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         Objects.requireNonNull(topics, "topics");
+        clientProperties = Map.copyOf(clientProperties);
         if (maxMessageBytes <= 0) {
             throw new IllegalArgumentException("maxMessageBytes must be positive, got " + maxMessageBytes);
         }
+    }
+
+    @Override
+    public String toString() {
+        return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", topics=" + topics + ", groupId=" + groupId
+                + ", startFrom=" + startFrom + ", maxMessageBytes=" + maxMessageBytes + ", exactlyOnce=" + exactlyOnce
+                + ", transactionalIdPrefix=" + transactionalIdPrefix + ", transactionTimeout=" + transactionTimeout
+                + ", clientProperties=" + new TreeSet<>(clientProperties.keySet()) + " (values not shown)]";
     }
 }

@@ -19,6 +19,7 @@ import org.maskstream.avro.IouMetric;
 import org.maskstream.avro.MaskResult;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
@@ -30,6 +31,25 @@ import java.util.Properties;
  */
 public final class KafkaWiring {
     private KafkaWiring() {
+    }
+
+    /**
+     * The job's Kafka sinks. Each has its own transactional id prefix ({@link #transactionalIdPrefix}): two sinks
+     * sharing one would fence each other's producers. An enum, so a new sink cannot reuse a name.
+     */
+    public enum SinkName {
+        MASKS("masks"), IOU("iou"), DLQ("dlq"), LABELS("labels");
+
+        private final String suffix;
+
+        SinkName(String suffix) {
+            this.suffix = suffix;
+        }
+    }
+
+    /** {@code <transactional-id-prefix>-<sink>}. */
+    public static String transactionalIdPrefix(KafkaSettings kafka, SinkName sink) {
+        return kafka.transactionalIdPrefix() + "-" + sink.suffix;
     }
 
     /** Topic-level settings for every maskstream topic. */
@@ -81,19 +101,19 @@ public final class KafkaWiring {
     }
 
     public static KafkaSink<MaskResult> masksSink(KafkaSettings kafka) {
-        return sink(kafka, kafka.topics().masks(), "masks", MaskResult.class, r -> utf8(r.getId()));
+        return sink(kafka, kafka.topics().masks(), SinkName.MASKS, MaskResult.class, r -> utf8(r.getId()));
     }
 
     public static KafkaSink<IouMetric> iouSink(KafkaSettings kafka) {
-        return sink(kafka, kafka.topics().iou(), "iou", IouMetric.class, m -> utf8(m.getModelVersion()));
+        return sink(kafka, kafka.topics().iou(), SinkName.IOU, IouMetric.class, m -> utf8(m.getModelVersion()));
     }
 
     public static KafkaSink<DeadLetter> deadLetterSink(KafkaSettings kafka) {
-        return sink(kafka, kafka.topics().deadLetters(), "dlq", DeadLetter.class, d -> d.getKey() == null ? null : AvroCodec.bytes(d.getKey()));
+        return sink(kafka, kafka.topics().deadLetters(), SinkName.DLQ, DeadLetter.class, d -> d.getKey() == null ? null : AvroCodec.bytes(d.getKey()));
     }
 
     /** A sink keyed by {@code key}, values in single-object encoding, transactional ids unique per sink. */
-    public static <T extends SpecificRecordBase> KafkaSink<T> sink(KafkaSettings kafka, String topic, String name,
+    public static <T extends SpecificRecordBase> KafkaSink<T> sink(KafkaSettings kafka, String topic, SinkName name,
                                                                Class<T> type, SerializationSchema<T> key) {
         Properties producer = new Properties();
         producer.putAll(producerSettings(kafka));
@@ -106,7 +126,7 @@ public final class KafkaWiring {
                         .setValueSerializationSchema(new AvroSerialization<>(type))
                         .build())
                 .setDeliveryGuarantee(kafka.exactlyOnce() ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
-                .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-" + name)
+                .setTransactionalIdPrefix(transactionalIdPrefix(kafka, name))
                 .setKafkaProducerConfig(producer)
                 .build();
     }
@@ -115,17 +135,25 @@ public final class KafkaWiring {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Producer settings for image-sized records (also used by {@code produce} and the demo). */
+    /**
+     * Producer settings for image-sized records (also used by {@code produce}, {@code retrain} and the demo), after
+     * the configured Kafka client properties ({@code maskstream.kafka.*}: security, SASL, TLS).
+     */
     public static Map<String, String> producerSettings(KafkaSettings kafka) {
-        return Map.of(
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(kafka.maxMessageBytes()),
-                // a buffer that holds a few maximum-size records
-                ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(4L * kafka.maxMessageBytes()));
+        Map<String, String> p = new LinkedHashMap<>(kafka.clientProperties());
+        // a buffer that holds a few maximum-size records, unless configured
+        p.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(4L * kafka.maxMessageBytes()));
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(kafka.maxMessageBytes()));
+        return p;
     }
 
-    /** Consumer settings: committed records only, fetches that fit a maximum-size record. */
+    /**
+     * Consumer settings: the configured Kafka client properties, committed records only, fetches that fit a
+     * maximum-size record.
+     */
     public static Properties consumerProperties(KafkaSettings kafka) {
         Properties p = new Properties();
+        p.putAll(kafka.clientProperties());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(kafka.maxMessageBytes()));
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(kafka.maxMessageBytes()));

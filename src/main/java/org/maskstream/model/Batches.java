@@ -17,6 +17,14 @@ public final class Batches {
     private Batches() {
     }
 
+    /** A batch for {@link MaskModel#predict} must pair every image with one instruction. */
+    static void requirePairs(List<BufferedImage> images, List<String> instructions) {
+        if (images.size() != instructions.size()) {
+            throw new IllegalArgumentException(images.size() + " images but " + instructions.size()
+                    + " instructions: pass one instruction per image");
+        }
+    }
+
     /** Runs the encoders' host side on one example; {@code mask} may be {@code null}. */
     public static PreparedExample prepare(MaskNet net, BufferedImage image, String instruction, Mask mask) {
         float[] target = null;

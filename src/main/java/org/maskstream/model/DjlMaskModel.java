@@ -42,10 +42,7 @@ final class DjlMaskModel implements MaskModel {
 
     @Override
     public List<float[]> predict(List<BufferedImage> images, List<String> instructions) {
-        if (images.size() != instructions.size()) {
-            throw new IllegalArgumentException(images.size() + " images but " + instructions.size()
-                    + " instructions: pass one instruction per image");
-        }
+        Batches.requirePairs(images, instructions);
         if (images.isEmpty()) {
             return List.of();
         }

@@ -39,9 +39,10 @@ public final class MobileNet {
     public static final int LAST_CHANNELS = 1280;
     public static final int LAST_SIDE = 7;
     /** Where a user gets the file; the model folder's README has the details. */
-    public static final String SOURCE = "mobilenet_v2_int8_features.onnx from ../shared/models/mobilenet-v2-int8/"
-            + " (see its README: MobileNetV2 int8 from https://github.com/STMicroelectronics/meta-st-x-linux-ai with"
-            + " two feature maps added as outputs)";
+    public static final String SOURCE = "mobilenet_v2_int8_features.onnx, which 'bin/maskstream models --fetch' puts"
+            + " into ~/.cache/maskstream/models/mobilenet-v2-int8/ (MobileNetV2 int8 from"
+            + " https://github.com/STMicroelectronics/meta-st-x-linux-ai with two feature maps added as outputs;"
+            + " PretrainedFiles.MOBILENET_FEATURES)";
     private static final String ONNX_ENGINE = "OnnxRuntime";
     private static final Map<Path, MobileNet> SHARED = new ConcurrentHashMap<>();
 

@@ -34,6 +34,9 @@ import java.util.Map;
  *       input size, threshold, encoders);</li>
  *   <li>{@code metrics.json}: what the trainer measured (free-form, for people and the registry).</li>
  * </ul>
+ * A folder whose {@code config.json} says {@code "kind": "onnx"} is a pretrained ONNX graph instead
+ * ({@link OnnxModelConfig}): {@link #load} and {@link #sha256} serve it, {@link #config} and {@link #loadNet}
+ * refuse it, since it cannot be fine-tuned.
  */
 public final class SavedModel {
     public static final String PARAMETERS = "parameters.bin";
@@ -67,8 +70,16 @@ public final class SavedModel {
         }
     }
 
+    /** Whether {@code dir} is a model folder of kind onnx: servable, not trainable. */
+    public static boolean isOnnx(Path dir) {
+        return OnnxMaskModel.isOnnxFolder(dir);
+    }
+
     /** Loads a saved model for inference on the GPU when there is one, else the CPU; verifies the hash first. */
     public static MaskModel load(Path dir) {
+        if (OnnxMaskModel.isOnnxFolder(dir)) {
+            return OnnxMaskModel.load(dir);
+        }
         Device device = Engine.getInstance().getGpuCount() > 0 ? Device.gpu() : Device.cpu();
         LOG.info("loading model {} on {}", dir, device);
         NDManager manager = NDManager.newBaseManager(device);
@@ -83,8 +94,14 @@ public final class SavedModel {
         }
     }
 
-    /** The SHA-256 of the parameters recorded in the folder (lower-case hex), as written at save time. */
+    /**
+     * The SHA-256 of the parameters recorded in the folder (lower-case hex), as written at save time; of an onnx
+     * folder, computed from its files ({@link OnnxMaskModel#sha256}).
+     */
     public static String sha256(Path dir) {
+        if (OnnxMaskModel.isOnnxFolder(dir)) {
+            return OnnxMaskModel.sha256(dir);
+        }
         Path file = existing(dir, HASH);
         try {
             String recorded = Files.readString(file, StandardCharsets.UTF_8).trim().split("\\s+")[0];
@@ -98,8 +115,15 @@ public final class SavedModel {
         }
     }
 
-    /** The config of a saved model, without loading its parameters. */
+    /**
+     * The config of a saved model, without loading its parameters.
+     *
+     * @throws InvalidModelException also for an onnx folder: it has no network to rebuild or fine-tune
+     */
     public static ModelConfig config(Path dir) {
+        if (OnnxMaskModel.isOnnxFolder(dir)) {
+            throw new InvalidModelException(OnnxMaskModel.notTrainable(dir));
+        }
         Path file = existing(dir, CONFIG);
         try {
             ModelConfig config = Json.MAPPER.readValue(file.toFile(), ModelConfig.class);

@@ -23,7 +23,11 @@ import java.util.function.LongSupplier;
  * One micro-batch of requests on one model, as outcomes (a request whose image or mask does not decode becomes its
  * {@code BAD_IMAGE} / {@code BAD_MASK} dead letter first). When the batched forward pass fails, each
  * request is run again on its own, so a request that breaks the model (or a transient failure) costs only the
- * requests that fail alone: those become {@code INFERENCE_FAILED} dead letters, the rest get their results.
+ * requests that fail alone: those become {@code INFERENCE_FAILED} dead letters, the rest get their results. An
+ * {@link OutOfMemoryError} or {@link StackOverflowError} counts as such a failure: it comes from the batch's own
+ * allocations (decoded images, activations), which are gone once it unwinds, and the batch budget
+ * ({@code batch.max-decoded-bytes}) makes it rare; let through, it would kill the batcher thread and fail the job,
+ * and the request would replay from the checkpoint into the same failure.
  */
 final class BatchOutcomes {
     private static final Logger LOG = LoggerFactory.getLogger(BatchOutcomes.class);
@@ -52,7 +56,7 @@ final class BatchOutcomes {
         try {
             outcomes.addAll(predictTogether(model, batch, clock));
             return outcomes;
-        } catch (RuntimeException batchFailure) {
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError batchFailure) {
             if (batch.size() == 1) {
                 LOG.error("inference failed for request {} on model {}; it goes to the dead letters",
                         batch.get(0).request().getRequest().getId(), ref.getUri(), batchFailure);
@@ -65,7 +69,7 @@ final class BatchOutcomes {
         for (DecodedRequest request : batch) {
             try {
                 outcomes.addAll(predictTogether(model, List.of(request), clock));
-            } catch (RuntimeException alone) {
+            } catch (RuntimeException | OutOfMemoryError | StackOverflowError alone) {
                 LOG.error("inference failed for request {} on model {} on its own too; it goes to the dead letters",
                         request.request().getRequest().getId(), ref.getUri(), alone);
                 outcomes.add(failed(request.request(), ref, alone));
@@ -75,7 +79,7 @@ final class BatchOutcomes {
     }
 
     /** Dead letters for a whole batch whose model could not be had (e.g. it failed to load). */
-    static List<InferenceOutcome> allFailed(ModelRef ref, List<InferenceRequest> batch, Exception cause) {
+    static List<InferenceOutcome> allFailed(ModelRef ref, List<InferenceRequest> batch, Throwable cause) {
         return batch.stream().map(r -> failed(r, ref, cause)).toList();
     }
 
@@ -97,7 +101,7 @@ final class BatchOutcomes {
         return outcomes;
     }
 
-    private static InferenceOutcome failed(InferenceRequest in, ModelRef ref, Exception e) {
+    private static InferenceOutcome failed(InferenceRequest in, ModelRef ref, Throwable e) {
         return refused(in, DeadLetterKind.INFERENCE_FAILED, "inference on model " + ref.getUri() + " failed: " + e);
     }
 

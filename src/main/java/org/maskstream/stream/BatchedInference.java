@@ -53,7 +53,9 @@ public class BatchedInference extends RichAsyncFunction<InferenceRequest, Infere
         ImageHeader.disableDiskCache();
         MetricGroup metrics = StreamMetrics.group(getRuntimeContext().getMetricGroup());
         String name = "inference-batcher-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        batcher = new MicroBatcher<>(name, config.batchSize(), config.batchWait(), new Runner(metrics));
+        // A batch holds every decoded image and mask of its requests at once: bounded by bytes as well as count.
+        batcher = new MicroBatcher<>(name, config.batchSize(), config.batchWait(), new Runner(metrics),
+                p -> p.request.getDecodedBytes(), config.batchMaxDecodedBytes());
         batcher.start();
     }
 

@@ -9,11 +9,21 @@ import org.maskstream.avro.DeadLetterKind;
 
 import java.util.EnumMap;
 
-/** Counts dead letters per kind (metric {@link StreamMetrics#DEAD_LETTERS}) on their way to the sink. */
+/**
+ * Counts dead letters per kind (metric {@link StreamMetrics#DEAD_LETTERS}) on their way to the sink, and cuts any
+ * that would exceed the record limit ({@link OutputLimits#fit}): every dead letter of the job passes here, so none
+ * can make the sink fail.
+ */
 public class CountDeadLetters extends RichMapFunction<DeadLetter, DeadLetter> {
     private static final long serialVersionUID = 1L;
 
+    private final OutputLimits limits;
+
     private transient EnumMap<DeadLetterKind, Counter> counters;
+
+    public CountDeadLetters(OutputLimits limits) {
+        this.limits = limits;
+    }
 
     @Override
     public void open(OpenContext openContext) {
@@ -28,6 +38,6 @@ public class CountDeadLetters extends RichMapFunction<DeadLetter, DeadLetter> {
     @Override
     public DeadLetter map(DeadLetter deadLetter) {
         counters.get(deadLetter.getKind()).inc();
-        return deadLetter;
+        return limits.fit(deadLetter);
     }
 }

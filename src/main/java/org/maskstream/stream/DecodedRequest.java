@@ -37,8 +37,15 @@ record DecodedRequest(InferenceRequest request, BufferedImage image, Mask truth)
             image = Images.decode(AvroCodec.bytes(request.getRequest().getImage()));
         } catch (RuntimeException e) {
             throw new Undecodable(DeadLetterKind.BAD_IMAGE, "the image cannot be read: " + e.getMessage(), e);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // this image's own allocation or recursion: refused, rather than killing the batcher thread
+            throw new Undecodable(DeadLetterKind.IMAGE_TOO_LARGE, "decoding the image failed (" + e + ")", null);
         } finally {
             DECODED.increment();
+        }
+        if (image.getWidth() != request.getWidth() || image.getHeight() != request.getHeight()) {
+            throw new Undecodable(DeadLetterKind.BAD_IMAGE, "the image declares " + request.getWidth() + "x"
+                    + request.getHeight() + " but decodes to " + image.getWidth() + "x" + image.getHeight(), null);
         }
         Mask truth = null;
         if (request.getRequest().getGroundTruthMask() != null) {
@@ -47,6 +54,8 @@ record DecodedRequest(InferenceRequest request, BufferedImage image, Mask truth)
             } catch (RuntimeException e) {
                 throw new Undecodable(DeadLetterKind.BAD_MASK, "the ground-truth mask cannot be read: "
                         + e.getMessage(), e);
+            } catch (OutOfMemoryError | StackOverflowError e) {
+                throw new Undecodable(DeadLetterKind.BAD_MASK, "decoding the ground-truth mask failed (" + e + ")", null);
             } finally {
                 DECODED.increment();
             }

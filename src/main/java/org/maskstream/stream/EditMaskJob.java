@@ -53,6 +53,7 @@ public final class EditMaskJob {
         env.enableCheckpointing(config.checkpointInterval().toMillis(),
                 config.delivery() == StreamConfig.Delivery.EXACTLY_ONCE
                         ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
+        env.getCheckpointConfig().setCheckpointTimeout(config.checkpointTimeout().toMillis());
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, config.restartAttempts());
@@ -149,7 +150,7 @@ public final class EditMaskJob {
 
         SingleOutputStreamOperator<DeadLetter> refused = decoded.getSideOutput(DeadLetters.TAG)
                 .union(results.getSideOutput(DeadLetters.TAG))
-                .map(new CountDeadLetters(), AvroTypes.of(DeadLetter.class))
+                .map(new CountDeadLetters(OutputLimits.of(config)), AvroTypes.of(DeadLetter.class))
                 .name("count-dead-letters").uid("count-dead-letters");
         refused.sinkTo(deadLetters).name("edit-dlq-sink").uid("edit-dlq-sink");
 

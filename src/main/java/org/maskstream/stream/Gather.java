@@ -58,7 +58,7 @@ public final class Gather {
      */
     public static void attach(DataStream<InferenceRequest> requests, StreamConfig config) {
         config.gatherStore().ifPresent(store -> attach(requests, store, KafkaWiring.sink(config.kafka(), config.labelsTopic(),
-                "labels", LabeledExample.class, l -> l.getId().getBytes(StandardCharsets.UTF_8))));
+                KafkaWiring.SinkName.LABELS, LabeledExample.class, l -> l.getId().getBytes(StandardCharsets.UTF_8))));
     }
 
     static FileSink<EditRequest> storeSink(String store) {

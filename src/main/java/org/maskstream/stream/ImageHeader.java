@@ -2,7 +2,10 @@ package org.maskstream.stream;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
+import java.awt.image.DataBuffer;
+import java.awt.image.SampleModel;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
@@ -10,8 +13,11 @@ import java.util.Iterator;
 /**
  * The size an encoded image declares, read from its header before any pixel is decoded, so a decompression bomb
  * is refused before it takes memory.
+ *
+ * @param bytesPerPixel bytes per pixel of the raster ImageIO decodes it into (its first image type: 4 for packed
+ *                      RGB, 8 for 16-bit RGBA, 1 for gray or palette)
  */
-public record ImageHeader(int width, int height) {
+public record ImageHeader(int width, int height, int bytesPerPixel) {
     static {
         disableDiskCache();
     }
@@ -26,6 +32,15 @@ public record ImageHeader(int width, int height) {
 
     public long pixels() {
         return (long) width * height;
+    }
+
+    /** Heap the decoded raster takes. */
+    public long decodedBytes() {
+        return pixels() * bytesPerPixel;
+    }
+
+    public boolean sameSize(ImageHeader other) {
+        return width == other.width && height == other.height;
     }
 
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
@@ -92,7 +107,18 @@ public record ImageHeader(int width, int height) {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
-                return new ImageHeader(reader.getWidth(0), reader.getHeight(0));
+                int width = reader.getWidth(0);
+                int height = reader.getHeight(0);
+                if (width <= 0 || height <= 0) {
+                    throw new IOException("the header declares " + width + "x" + height + " pixels");
+                }
+                Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+                if (types == null || !types.hasNext()) {
+                    throw new IOException("no pixel format ImageIO can decode it into");
+                }
+                SampleModel pixel = types.next().getSampleModel(1, 1);
+                int perPixel = DataBuffer.getDataTypeSize(pixel.getDataType()) / 8 * pixel.getNumDataElements();
+                return new ImageHeader(width, height, Math.max(1, perPixel));
             } finally {
                 reader.dispose();
             }

@@ -4,6 +4,7 @@ import org.maskstream.util.DurationConverter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -51,6 +52,9 @@ public final class JobCommand implements Callable<Integer> {
     @Option(names = "--delivery", description = "exactly-once (default) or at-least-once.")
     String delivery;
 
+    @Mixin
+    KafkaConfigOption kafkaConfig = new KafkaConfigOption();
+
     @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Any configuration key (see the README's "
             + "Configuration section), e.g. --conf maskstream.topic.requests=my-requests. Repeatable.")
     Map<String, String> conf = new LinkedHashMap<>();
@@ -72,6 +76,7 @@ public final class JobCommand implements Callable<Integer> {
         put(values, StreamConfig.Key.BATCH_WAIT_MS, batchWait == null ? null : batchWait.toMillis());
         put(values, StreamConfig.Key.WINDOW_MS, window == null ? null : window.toMillis());
         put(values, StreamConfig.Key.DELIVERY, delivery);
+        values.putAll(kafkaConfig.asKeys());
         values.putAll(conf);
         StreamConfig config = StreamConfig.fromMap(values);
         EditMaskJob.initialModel(config);

@@ -11,10 +11,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 
 /**
  * A thread that gathers submitted items into batches of up to {@code batchSize} items, or fewer once the first
- * item of a batch has waited {@code maxWait}, and hands each batch to a {@link Runner}. The runner runs on this
+ * item of a batch has waited {@code maxWait} or the next item would take the batch's total weight over
+ * {@code maxWeight} (a batch always takes its first item), and hands each batch to a {@link Runner}. The runner runs on this
  * thread only, so it may own state that is not thread-safe (a model).
  */
 final class MicroBatcher<T> implements AutoCloseable {
@@ -42,15 +44,26 @@ final class MicroBatcher<T> implements AutoCloseable {
     private final int batchSize;
     private final long maxWaitNanos;
     private final Runner<T> runner;
+    private final ToLongFunction<T> weight;
+    private final long maxWeight;
     private final Thread thread;
+    /** An item taken from the queue that did not fit the last batch's weight: the next batch's first. */
+    private T carried;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private volatile boolean running = true;
     private volatile Throwable died;
 
     MicroBatcher(String name, int batchSize, Duration maxWait, Runner<T> runner) {
+        this(name, batchSize, maxWait, runner, item -> 0L, Long.MAX_VALUE);
+    }
+
+    MicroBatcher(String name, int batchSize, Duration maxWait, Runner<T> runner, ToLongFunction<T> weight,
+                 long maxWeight) {
         this.batchSize = batchSize;
         this.maxWaitNanos = maxWait.toNanos();
         this.runner = runner;
+        this.weight = weight;
+        this.maxWeight = maxWeight;
         this.thread = new Thread(this::loop, name);
         this.thread.setDaemon(true);
     }
@@ -108,6 +121,10 @@ final class MicroBatcher<T> implements AutoCloseable {
             if (!batch.isEmpty()) {
                 runner.abandon(batch, t);
             }
+            if (carried != null) {
+                runner.abandon(List.of(carried), t);
+                carried = null;
+            }
             abandonQueued(t);
         } finally {
             runner.stop();
@@ -116,23 +133,33 @@ final class MicroBatcher<T> implements AutoCloseable {
 
     private List<T> nextBatch() throws InterruptedException {
         List<T> batch = new ArrayList<>(batchSize);
-        T first = queue.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
+        T first = carried != null ? carried : queue.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
+        carried = null;
         if (first == null) {
             return batch;
         }
         batch.add(first);
+        long total = weight.applyAsLong(first);
         long deadline = System.nanoTime() + maxWaitNanos;
         while (batch.size() < batchSize) {
-            queue.drainTo(batch, batchSize - batch.size());
-            long left = deadline - System.nanoTime();
-            if (batch.size() >= batchSize || left <= 0) {
-                break;
-            }
-            T next = queue.poll(left, TimeUnit.NANOSECONDS);
+            T next = queue.poll();
             if (next == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                next = queue.poll(left, TimeUnit.NANOSECONDS);
+                if (next == null) {
+                    break;
+                }
+            }
+            long w = weight.applyAsLong(next);
+            if (total + w > maxWeight) {
+                carried = next;
                 break;
             }
             batch.add(next);
+            total += w;
         }
         return batch;
     }

@@ -45,6 +45,12 @@ final class ModelStore implements AutoCloseable {
             return model;
         }
         model = loader.load(ref);
+        if (model.version().length() > OutputLimits.MAX_MODEL_VERSION_CHARS) {
+            String version = model.version();
+            model.close();
+            throw new IllegalStateException("model " + ref.getUri() + " reports a version of " + version.length()
+                    + " characters; results name at most " + OutputLimits.MAX_MODEL_VERSION_CHARS);
+        }
         LOG.info("model {} loaded from {} (serving it as requested under ref version '{}')", model.version(),
                 ref.getUri(), ref.getVersion());
         models.put(key, model);

@@ -9,6 +9,8 @@ import org.maskstream.data.Mask;
 import org.maskstream.metrics.IouCounts;
 import org.maskstream.model.ProbabilityMap;
 
+import java.awt.image.BufferedImage;
+import java.awt.image.WritableRaster;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 
@@ -34,7 +36,7 @@ final class Predictions {
                 .setId(in.getRequest().getId())
                 .setEventTime(in.getRequest().getEventTime())
                 .setModelVersion(modelVersion)
-                .setMask(ByteBuffer.wrap(Images.encodePng(mask.toImage())))
+                .setMask(ByteBuffer.wrap(maskPng(mask)))
                 .setWidth(w)
                 .setHeight(h)
                 .setBoundingBox(boundingBox(mask))
@@ -48,6 +50,23 @@ final class Predictions {
                     .setPixelCounts(new PixelCounts(counts.tp(), counts.fp(), counts.fn(), counts.tn()));
         }
         return result.build();
+    }
+
+    /**
+     * The mask as a 1-bit PNG (white = edit): at most {@link OutputLimits#maxMaskPngBytes} whatever its pixels, an
+     * eighth of an 8-bit gray PNG, which for a noisy mask at the pixel limit would not fit a record.
+     */
+    static byte[] maskPng(Mask mask) {
+        BufferedImage binary = new BufferedImage(mask.width(), mask.height(), BufferedImage.TYPE_BYTE_BINARY);
+        WritableRaster raster = binary.getRaster();
+        for (int y = 0; y < mask.height(); y++) {
+            for (int x = 0; x < mask.width(); x++) {
+                if (mask.get(x, y)) {
+                    raster.setSample(x, y, 0, 1);
+                }
+            }
+        }
+        return Images.encodePng(binary);
     }
 
     private static double meanAbove(float[] probabilities, float threshold) {

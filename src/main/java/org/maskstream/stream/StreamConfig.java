@@ -6,12 +6,14 @@ import org.apache.flink.configuration.Configuration;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -71,8 +73,29 @@ public final class StreamConfig implements Serializable {
                 "Largest accepted encoded image (and ground-truth mask); larger ones become IMAGE_TOO_LARGE dead letters."),
         MAX_IMAGE_PIXELS("max.image-pixels", String.valueOf(4096 * 4096),
                 "Largest accepted width x height; larger images become IMAGE_TOO_LARGE dead letters."),
+        MAX_IMAGE_SIDE("max.image-side", "16384",
+                "Longest accepted image width or height; longer ones become IMAGE_TOO_LARGE dead letters."),
         MAX_INSTRUCTION_CHARS("max.instruction-chars", "500",
                 "Longest accepted instruction; empty or longer ones become BAD_INSTRUCTION dead letters."),
+        MAX_ID_BYTES("max.id-bytes", "256",
+                "Longest accepted request id (UTF-8 bytes; also the results' key); blank, longer ones or ids with control "
+                        + "characters or U+FFFD (invalid UTF-8) become BAD_ID dead letters."),
+        MAX_ATTRIBUTES("max.attributes", "32",
+                "Most attributes a request may carry (they are copied into its result); more become BAD_ATTRIBUTES dead letters."),
+        MAX_ATTRIBUTE_CHARS("max.attribute-chars", "256",
+                "Longest accepted attribute name or value; longer ones become BAD_ATTRIBUTES dead letters."),
+        MAX_DECODED_BYTES("max.decoded-bytes", String.valueOf(64 * 1024 * 1024),
+                "Largest accepted decoded image (or mask): width x height x bytes per pixel as its header declares; larger "
+                        + "ones become IMAGE_TOO_LARGE (BAD_MASK) dead letters."),
+        BATCH_MAX_DECODED_BYTES("batch.max-decoded-bytes", String.valueOf(128 * 1024 * 1024),
+                "Most decoded image and mask bytes one batch holds at once; a batch closes early rather than exceed it. "
+                        + "At least max.decoded-bytes."),
+        EVENT_TIME_MAX_PAST_MS("event-time.max-past-ms", String.valueOf(3650L * 24 * 3600 * 1000),
+                "Oldest accepted event time, milliseconds before the job's clock (10 years: backfills pass); older ones "
+                        + "become BAD_EVENT_TIME dead letters."),
+        EVENT_TIME_MAX_FUTURE_MS("event-time.max-future-ms", "60000",
+                "Latest accepted event time, milliseconds after the job's clock; later ones become BAD_EVENT_TIME dead "
+                        + "letters (a far-future time would advance the watermark and drop later IoU data as late)."),
         MAX_MESSAGE_BYTES("max.message-bytes", String.valueOf(DEFAULT_MAX_MESSAGE_BYTES),
                 "Kafka record size limit: producer `max.request.size`, topic `max.message.bytes`, consumer fetch sizes."),
         DELIVERY("delivery", "exactly-once", "`exactly-once` (Kafka transactions) or `at-least-once`."),
@@ -82,6 +105,9 @@ public final class StreamConfig implements Serializable {
                 "Kafka transaction timeout; must stay below the broker's `transaction.max.timeout.ms` (15 min by default)."),
         CHECKPOINT_INTERVAL_MS("checkpoint.interval-ms", "10000",
                 "Checkpoint interval; with exactly-once, results become visible to read_committed readers at each checkpoint."),
+        CHECKPOINT_TIMEOUT_MS("checkpoint.timeout-ms", "120000",
+                "A checkpoint not complete within this many milliseconds is aborted. transaction.timeout-ms must exceed "
+                        + "checkpoint.interval-ms plus this, or the broker aborts a transaction before its checkpoint commits it."),
         CHECKPOINT_DIR("checkpoint.dir", "",
                 "Checkpoint storage URI (`file:///...`, `s3://...`); empty: the cluster's `execution.checkpointing.dir`. "
                         + "Without either, Flink keeps checkpoints in JobManager memory (5 MB), too small for in-flight images."),
@@ -118,10 +144,41 @@ public final class StreamConfig implements Serializable {
         }
     }
 
-    private final EnumMap<Key, String> values;
+    /**
+     * Prefix of Kafka client properties passed to every client the project creates (job source and sinks, the
+     * model-update source, {@code produce}, {@code tail}, {@code retrain}'s publisher, the demo), in Kafka's own
+     * names: {@code maskstream.kafka.security.protocol=SASL_SSL}, {@code maskstream.kafka.sasl.jaas.config=...}.
+     */
+    public static final String KAFKA_PREFIX = PREFIX + "kafka.";
+    /** Client properties the job sets itself, for correctness; each names the key to use instead. */
+    private static final Map<String, String> KAFKA_PROPERTIES_SET_BY_THE_JOB = Map.ofEntries(
+            Map.entry("bootstrap.servers", Key.BOOTSTRAP_SERVERS.key()),
+            Map.entry("group.id", Key.GROUP_ID.key()),
+            Map.entry("isolation.level", "nothing: the job reads read_committed"),
+            Map.entry("transactional.id", Key.TRANSACTIONAL_ID_PREFIX.key()),
+            Map.entry("transaction.timeout.ms", Key.TRANSACTION_TIMEOUT_MS.key()),
+            Map.entry("max.request.size", Key.MAX_MESSAGE_BYTES.key()),
+            Map.entry("max.partition.fetch.bytes", Key.MAX_MESSAGE_BYTES.key()),
+            Map.entry("fetch.max.bytes", Key.MAX_MESSAGE_BYTES.key()),
+            Map.entry("key.serializer", "nothing: keys and values are bytes"),
+            Map.entry("value.serializer", "nothing: keys and values are bytes"),
+            Map.entry("key.deserializer", "nothing: keys and values are bytes"),
+            Map.entry("value.deserializer", "nothing: keys and values are bytes"));
 
-    private StreamConfig(EnumMap<Key, String> values) {
+    private final EnumMap<Key, String> values;
+    private final TreeMap<String, String> kafka;
+
+    private StreamConfig(EnumMap<Key, String> values, TreeMap<String, String> kafka) {
         this.values = values;
+        this.kafka = kafka;
+    }
+
+    /**
+     * The Kafka client properties under {@value #KAFKA_PREFIX}, prefix removed. May hold secrets
+     * ({@code sasl.jaas.config}, {@code ssl.keystore.password}): {@link #toString()} shows their names only.
+     */
+    public Map<String, String> kafkaProperties() {
+        return Collections.unmodifiableMap(kafka);
     }
 
     public static Builder builder() {
@@ -132,6 +189,7 @@ public final class StreamConfig implements Serializable {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.values.putAll(values);
+        b.kafka.putAll(kafka);
         return b;
     }
 
@@ -142,7 +200,9 @@ public final class StreamConfig implements Serializable {
     public static StreamConfig fromMap(Map<String, String> map) {
         Builder b = builder();
         map.forEach((k, v) -> {
-            if (k.startsWith(PREFIX)) {
+            if (k.startsWith(KAFKA_PREFIX)) {
+                b.kafka(k.substring(KAFKA_PREFIX.length()), v);
+            } else if (k.startsWith(PREFIX)) {
                 b.set(Key.byName(k).orElseThrow(() -> new IllegalArgumentException("unknown configuration key '" + k
                         + "'; known keys: " + Arrays.stream(Key.values()).map(Key::key).collect(Collectors.joining(", ")))), v);
             }
@@ -209,7 +269,7 @@ public final class StreamConfig implements Serializable {
                 new KafkaSettings.Topics(requestsTopic(), masksTopic(), iouTopic(), dlqTopic(), modelUpdatesTopic(),
                         labelsTopic()),
                 groupId(), startFrom(), maxMessageBytes(), delivery() == Delivery.EXACTLY_ONCE,
-                transactionalIdPrefix(), transactionTimeout());
+                transactionalIdPrefix(), transactionTimeout(), kafkaProperties());
     }
 
     public String groupId() {
@@ -273,8 +333,40 @@ public final class StreamConfig implements Serializable {
         return longValue(Key.MAX_IMAGE_PIXELS);
     }
 
+    public int maxImageSide() {
+        return intValue(Key.MAX_IMAGE_SIDE);
+    }
+
     public int maxInstructionChars() {
         return intValue(Key.MAX_INSTRUCTION_CHARS);
+    }
+
+    public int maxIdBytes() {
+        return intValue(Key.MAX_ID_BYTES);
+    }
+
+    public int maxAttributes() {
+        return intValue(Key.MAX_ATTRIBUTES);
+    }
+
+    public int maxAttributeChars() {
+        return intValue(Key.MAX_ATTRIBUTE_CHARS);
+    }
+
+    public long maxDecodedBytes() {
+        return longValue(Key.MAX_DECODED_BYTES);
+    }
+
+    public long batchMaxDecodedBytes() {
+        return longValue(Key.BATCH_MAX_DECODED_BYTES);
+    }
+
+    public Duration eventTimeMaxPast() {
+        return millis(Key.EVENT_TIME_MAX_PAST_MS);
+    }
+
+    public Duration eventTimeMaxFuture() {
+        return millis(Key.EVENT_TIME_MAX_FUTURE_MS);
     }
 
     public int maxMessageBytes() {
@@ -295,6 +387,10 @@ public final class StreamConfig implements Serializable {
 
     public Duration checkpointInterval() {
         return millis(Key.CHECKPOINT_INTERVAL_MS);
+    }
+
+    public Duration checkpointTimeout() {
+        return millis(Key.CHECKPOINT_TIMEOUT_MS);
     }
 
     public Optional<String> checkpointDir() {
@@ -347,12 +443,13 @@ public final class StreamConfig implements Serializable {
 
     @Override
     public String toString() {
-        return toMap().toString();
+        return toMap() + (kafka.isEmpty() ? "" : " and Kafka client properties " + kafka.keySet() + " (values not shown)");
     }
 
     /** Collects values; {@link #build()} checks every one. */
     public static final class Builder {
         private final EnumMap<Key, String> values = new EnumMap<>(Key.class);
+        private final TreeMap<String, String> kafka = new TreeMap<>();
 
         private Builder() {
             for (Key k : Key.values()) {
@@ -362,6 +459,18 @@ public final class StreamConfig implements Serializable {
 
         public Builder set(Key key, Object value) {
             values.put(key, String.valueOf(value));
+            return this;
+        }
+
+        /** A Kafka client property ({@code security.protocol}, {@code sasl.mechanism}...), without the prefix. */
+        public Builder kafka(String property, String value) {
+            kafka.put(property, value);
+            return this;
+        }
+
+        /** Every entry of {@code properties} (a {@code --kafka-config} file) as a Kafka client property. */
+        public Builder kafka(Map<?, ?> properties) {
+            properties.forEach((k, v) -> kafka(String.valueOf(k), String.valueOf(v)));
             return this;
         }
 
@@ -375,7 +484,7 @@ public final class StreamConfig implements Serializable {
 
         public StreamConfig build() {
             EnumMap<Key, String> copy = new EnumMap<>(values);
-            StreamConfig c = new StreamConfig(copy);
+            StreamConfig c = new StreamConfig(copy, new TreeMap<>(kafka));
             check(c);
             return c;
         }
@@ -388,9 +497,21 @@ public final class StreamConfig implements Serializable {
             }
             positive(c, Key.MODEL_CACHE_SIZE, Key.BATCH_SIZE, Key.INFERENCE_TIMEOUT_MS, Key.WINDOW_MS,
                     Key.MAX_IMAGE_BYTES, Key.MAX_IMAGE_PIXELS, Key.MAX_INSTRUCTION_CHARS, Key.MAX_MESSAGE_BYTES,
-                    Key.TRANSACTION_TIMEOUT_MS, Key.CHECKPOINT_INTERVAL_MS);
+                    Key.TRANSACTION_TIMEOUT_MS, Key.CHECKPOINT_INTERVAL_MS, Key.CHECKPOINT_TIMEOUT_MS, Key.MAX_IMAGE_SIDE, Key.MAX_ID_BYTES, Key.MAX_ATTRIBUTE_CHARS,
+                    Key.MAX_DECODED_BYTES, Key.BATCH_MAX_DECODED_BYTES, Key.EVENT_TIME_MAX_PAST_MS);
             nonNegative(c, Key.PARALLELISM, Key.BATCH_WAIT_MS, Key.INFERENCE_CAPACITY, Key.WATERMARK_OUT_OF_ORDER_MS,
-                    Key.WATERMARK_IDLE_MS, Key.RESTART_ATTEMPTS, Key.RESTART_DELAY_MS);
+                    Key.WATERMARK_IDLE_MS, Key.RESTART_ATTEMPTS, Key.RESTART_DELAY_MS, Key.MAX_ATTRIBUTES,
+                    Key.EVENT_TIME_MAX_FUTURE_MS);
+            c.kafka.forEach((property, value) -> {
+                String instead = KAFKA_PROPERTIES_SET_BY_THE_JOB.get(property);
+                if (instead != null) {
+                    throw new IllegalArgumentException("the Kafka client property " + property + " is set by maskstream;"
+                            + " use " + instead);
+                }
+                if (value == null || property.isBlank()) {
+                    throw new IllegalArgumentException("Kafka client property '" + property + "' has no value");
+                }
+            });
             if (c.inferenceCapacity() < c.batchSize()) {
                 throw new IllegalArgumentException(Key.INFERENCE_CAPACITY.key() + " (" + c.inferenceCapacity()
                         + ") must be at least " + Key.BATCH_SIZE.key() + " (" + c.batchSize() + ") or a batch never fills");
@@ -398,6 +519,26 @@ public final class StreamConfig implements Serializable {
             if (c.maxImageBytes() >= c.maxMessageBytes()) {
                 throw new IllegalArgumentException(Key.MAX_IMAGE_BYTES.key() + " must be below " + Key.MAX_MESSAGE_BYTES.key()
                         + " so an accepted image fits a Kafka record");
+            }
+            if (c.batchMaxDecodedBytes() < c.maxDecodedBytes()) {
+                throw new IllegalArgumentException(Key.BATCH_MAX_DECODED_BYTES.key() + " (" + c.batchMaxDecodedBytes()
+                        + ") must be at least " + Key.MAX_DECODED_BYTES.key() + " (" + c.maxDecodedBytes()
+                        + ") so every accepted request fits a batch");
+            }
+            String outputs = OutputLimits.problem(c);
+            if (outputs != null) {
+                throw new IllegalArgumentException(outputs);
+            }
+            Duration checkpointBound = c.checkpointInterval().plus(c.checkpointTimeout());
+            if (c.transactionTimeout().compareTo(checkpointBound) <= 0) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "%s (%d) must be above %s plus %s (%d):"
+                                + " a transaction stays open until the checkpoint after it completes, and the broker would"
+                                + " abort it first, losing its results", Key.TRANSACTION_TIMEOUT_MS.key(),
+                        c.transactionTimeout().toMillis(), Key.CHECKPOINT_INTERVAL_MS.key(),
+                        Key.CHECKPOINT_TIMEOUT_MS.key(), checkpointBound.toMillis()));
+            }
+            if (c.transactionalIdPrefix().isBlank()) {
+                throw new IllegalArgumentException(Key.TRANSACTIONAL_ID_PREFIX.key() + " must not be blank");
             }
             if (c.transactionTimeout().compareTo(Duration.ofMinutes(15)) >= 0) {
                 throw new IllegalArgumentException(Key.TRANSACTION_TIMEOUT_MS.key()

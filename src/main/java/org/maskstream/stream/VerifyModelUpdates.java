@@ -12,6 +12,7 @@ import org.maskstream.model.MaskModel;
 import org.maskstream.model.SavedModel;
 import org.maskstream.events.AvroCodec;
 import org.maskstream.events.RawRecord;
+import org.maskstream.util.Failures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,7 +93,14 @@ final class VerifyModelUpdates extends ProcessFunction<RawRecord, ModelRef> {
                         + ref.getVersion());
             }
         } catch (Exception e) {
-            return Optional.of("it does not load: " + e.getMessage());
+            return Optional.of("it does not load: " + e);
+        } catch (Error e) {
+            // An Error from loading the candidate (a native library it names, its size) would repeat on every replay
+            // of this update and fail the job each time: it is the candidate's refusal.
+            if (!Failures.isOwnedByTheWork(e)) {
+                throw e;
+            }
+            return Optional.of("it does not load: " + e);
         }
         return Optional.empty();
     }

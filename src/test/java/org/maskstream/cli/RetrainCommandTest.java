@@ -2,6 +2,7 @@ package org.maskstream.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.maskstream.model.OnnxFixture;
 import org.maskstream.retrain.Attempt;
 import org.maskstream.retrain.ModelRegistry;
 import org.maskstream.retrain.RetrainFixtures;
@@ -54,5 +55,19 @@ class RetrainCommandTest {
         assertEquals(2, cl.execute("retrain", "--store", store.toString(), "--registry", registry.toString(),
                 "--bootstrap-servers", "127.0.0.1:1"));
         assertTrue(err.toString().contains("--once") && err.toString().contains("--every"), err.toString());
+    }
+
+    @Test
+    void refusesToSeedRetrainingWithAnOnnxModelAndSaysWhy() {
+        StringWriter err = new StringWriter();
+        var cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err));
+        Path registry = dir.resolve("registry");
+        assertEquals(2, cl.execute("retrain", "--store", dir.resolve("store").toString(), "--registry",
+                registry.toString(), "--bootstrap-servers", "127.0.0.1:1", "--once",
+                "--initial", OnnxFixture.folder().toString()));
+        assertTrue(err.toString().contains("is of kind onnx") && err.toString().contains("cannot fine-tune"),
+                err.toString());
+        assertTrue(ModelRegistry.open(registry).current().isEmpty(), "nothing registered");
     }
 }

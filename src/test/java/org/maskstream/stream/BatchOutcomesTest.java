@@ -134,4 +134,36 @@ class BatchOutcomesTest {
         assertEquals(1L, outcomes.get(0).getDeadLetter().getOffset());
         assertEquals(List.of("r0", "r2"), outcomes.subList(1, 3).stream().map(o -> o.getMaskResult().getId()).toList());
     }
+
+    @Test
+    void aRequestWhoseWorkRunsOutOfMemoryBecomesTheOnlyDeadLetterOfItsBatch() {
+        LeftHalfModel model = new LeftHalfModel(BREAKS_THE_MODEL, false);
+        List<InferenceRequest> batch = requests(3, -1);
+        batch.get(1).getRequest().setInstruction(LeftHalfModel.EXHAUSTS_THE_HEAP);
+        List<InferenceOutcome> outcomes = BatchOutcomes.predict(model, REF, batch, () -> 0L);
+
+        assertEquals(List.of(3, 1, 1, 1), model.batchSizes());
+        assertEquals("r0", outcomes.get(0).getMaskResult().getId());
+        assertEquals(DeadLetterKind.INFERENCE_FAILED, outcomes.get(1).getDeadLetter().getKind());
+        assertTrue(outcomes.get(1).getDeadLetter().getReason().contains("OutOfMemoryError"),
+                outcomes.get(1).getDeadLetter().getReason());
+        assertEquals("r2", outcomes.get(2).getMaskResult().getId());
+    }
+
+    @Test
+    void anImageThatExhaustsTheHeapWhileDecodingBecomesItsOwnDeadLetter() {
+        ErrorThrowingImages.register();
+        List<InferenceRequest> batch = requests(3, -1);
+        batch.get(0).getRequest().setImage(java.nio.ByteBuffer.wrap(ErrorThrowingImages.image()));
+        List<InferenceOutcome> outcomes = BatchOutcomes.predict(new LeftHalfModel(BREAKS_THE_MODEL, false), REF, batch,
+                () -> 0L);
+
+        assertEquals(3, outcomes.size());
+        List<InferenceOutcome> dead = outcomes.stream().filter(o -> o.getDeadLetter() != null).toList();
+        assertEquals(1, dead.size());
+        assertEquals(DeadLetterKind.IMAGE_TOO_LARGE, dead.get(0).getDeadLetter().getKind());
+        assertTrue(dead.get(0).getDeadLetter().getReason().contains("OutOfMemoryError"),
+                dead.get(0).getDeadLetter().getReason());
+        assertEquals(2, outcomes.stream().filter(o -> o.getMaskResult() != null).count());
+    }
 }

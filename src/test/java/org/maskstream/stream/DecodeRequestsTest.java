@@ -12,7 +12,19 @@ import org.maskstream.avro.InferenceRequest;
 import org.maskstream.data.Images;
 import org.maskstream.data.Mask;
 
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.CRC32;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -100,7 +112,7 @@ class DecodeRequestsTest {
 
         EditRequest blankId = TestRequests.request("b", 6, false, T);
         blankId.setId(" ");
-        assertEquals(DeadLetterKind.UNDECODABLE, refusedOnce(DEFAULTS, CODEC.encode(blankId)).getKind());
+        assertEquals(DeadLetterKind.BAD_ID, refusedOnce(DEFAULTS, CODEC.encode(blankId)).getKind());
         assertEquals(DeadLetterKind.UNDECODABLE, refusedOnce(DEFAULTS, new byte[0]).getKind());
     }
 
@@ -122,5 +134,99 @@ class DecodeRequestsTest {
                 CODEC.encode(TestRequests.request("after", 9, true, T)));
         assertEquals(List.of("tiny", "after"), d.passed().stream().map(r -> r.getRequest().getId()).toList());
         assertEquals(List.of(DeadLetterKind.UNKNOWN_SCHEMA), d.refused().stream().map(DeadLetter::getKind).toList());
+    }
+
+    @Test
+    void refusesEventTimesOutsideTheWindowAroundTheJobsClock() throws Exception {
+        Instant now = Instant.now();
+        for (Instant hostile : List.of(Instant.ofEpochMilli(Long.MIN_VALUE), Instant.ofEpochMilli(Long.MAX_VALUE),
+                now.plus(Duration.ofDays(1)), now.minus(Duration.ofDays(3651)))) {
+            DeadLetter d = refusedOnce(DEFAULTS, CODEC.encode(TestRequests.request("t", 1, true, hostile)));
+            assertEquals(DeadLetterKind.BAD_EVENT_TIME, d.getKind(), hostile.toString());
+            assertTrue(d.getReason().contains("maskstream.event-time.max-"), d.getReason());
+        }
+        assertEquals(1, decode(DEFAULTS, CODEC.encode(TestRequests.request("ok", 1, true, now))).passed().size());
+    }
+
+    @Test
+    void refusesIdsThatAreTooLongOrNotPrintable() throws Exception {
+        for (String id : List.of("x".repeat(1 << 20), "x".repeat(DEFAULTS.maxIdBytes() / 2 + 1).replace("x", "\u00e9"),
+                "a\u0000b", "line\nbreak", "bad\ufffdutf8", "\u009b[31m")) {
+            DeadLetter d = refusedOnce(DEFAULTS, CODEC.encode(TestRequests.request(id, 1, false, T)));
+            assertEquals(DeadLetterKind.BAD_ID, d.getKind(), d.getReason());
+        }
+        String longest = "\u00e9".repeat(DEFAULTS.maxIdBytes() / 2);
+        assertEquals(1, decode(DEFAULTS, CODEC.encode(TestRequests.request(longest, 1, false, T))).passed().size());
+    }
+
+    @Test
+    void refusesTooManyOrTooLongAttributes() throws Exception {
+        Map<String, String> many = new LinkedHashMap<>();
+        for (int i = 0; i <= DEFAULTS.maxAttributes(); i++) {
+            many.put("k" + i, "v");
+        }
+        Map<String, String> longValue = Map.of("k", "v".repeat(1 << 20));
+        Map<String, String> longName = Map.of("k".repeat(DEFAULTS.maxAttributeChars() + 1), "v");
+        for (Map<String, String> attributes : List.of(many, longValue, longName)) {
+            EditRequest req = TestRequests.request("a", 1, false, T);
+            req.setAttributes(attributes);
+            DeadLetter d = refusedOnce(DEFAULTS, CODEC.encode(req));
+            assertEquals(DeadLetterKind.BAD_ATTRIBUTES, d.getKind(), d.getReason());
+        }
+    }
+
+    @Test
+    void refusesImagesWhoseDecodedSizeIsOverTheLimitBeforeDecodingThem() throws Exception {
+        // 4096 x 4096 16-bit RGBA: within the pixel limit, 128 MiB decoded; only the header is needed to refuse it.
+        EditRequest huge = TestRequests.request("h", 1, false, T);
+        huge.setImage(ByteBuffer.wrap(pngHeaderOnly(4096, 4096, 16, 6)));
+        DeadLetter d = refusedOnce(DEFAULTS, CODEC.encode(huge));
+        assertEquals(DeadLetterKind.IMAGE_TOO_LARGE, d.getKind());
+        assertTrue(d.getReason().contains("8 bytes per pixel") && d.getReason().contains("maskstream.max.decoded-bytes"),
+                d.getReason());
+
+        StreamConfig small = StreamConfig.builder().set(StreamConfig.Key.MAX_DECODED_BYTES, 100_000)
+                .set(StreamConfig.Key.BATCH_MAX_DECODED_BYTES, 100_000).build();
+        EditRequest wide = TestRequests.request("w", 1, false, T);
+        wide.setImage(ByteBuffer.wrap(Images.encodePng(rgba16(128, 128))));
+        assertEquals(DeadLetterKind.IMAGE_TOO_LARGE, refusedOnce(small, CODEC.encode(wide)).getKind());
+        EditRequest narrow = TestRequests.request("n", 1, false, T);
+        narrow.setImage(ByteBuffer.wrap(Images.encodePng(rgba16(64, 64))));
+        InferenceRequest passed = decode(small, CODEC.encode(narrow)).passed().get(0);
+        assertEquals(64L * 64 * 8, passed.getDecodedBytes());
+    }
+
+    /** A PNG of only its signature, header and end chunks: enough to declare a size and a pixel format. */
+    static byte[] pngHeaderOnly(int width, int height, int bitDepth, int colourType) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        ByteArrayOutputStream ihdr = new ByteArrayOutputStream();
+        DataOutputStream h = new DataOutputStream(ihdr);
+        h.writeInt(width);
+        h.writeInt(height);
+        h.write(new byte[] {(byte) bitDepth, (byte) colourType, 0, 0, 0});
+        chunk(out, "IHDR", ihdr.toByteArray());
+        chunk(out, "IEND", new byte[0]);
+        return bytes.toByteArray();
+    }
+
+    private static void chunk(DataOutputStream out, String type, byte[] data) throws IOException {
+        out.writeInt(data.length);
+        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
+        out.write(typeBytes);
+        out.write(data);
+        CRC32 crc = new CRC32();
+        crc.update(typeBytes);
+        crc.update(data);
+        out.writeInt((int) crc.getValue());
+    }
+
+    /** A flat 16-bit-per-channel RGBA image. */
+    static BufferedImage rgba16(int width, int height) {
+        ComponentColorModel model = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB), true, false,
+                Transparency.TRANSLUCENT, DataBuffer.TYPE_USHORT);
+        WritableRaster raster = model.createCompatibleWritableRaster(width, height);
+        return new BufferedImage(model, raster, false, null);
     }
 }

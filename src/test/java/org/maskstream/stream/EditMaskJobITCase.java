@@ -24,6 +24,7 @@ import org.maskstream.data.Images;
 import org.maskstream.data.Mask;
 import org.maskstream.metrics.IouCounts;
 import org.maskstream.model.MaskModel;
+import org.maskstream.model.OnnxFixture;
 import org.maskstream.train.Evaluator;
 
 import java.awt.image.BufferedImage;
@@ -32,6 +33,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -257,6 +259,49 @@ class EditMaskJobITCase {
     }
 
     @Test
+    void anOnnxModelFolderIsServedLikeATrainedOne(TestInfo info) throws Exception {
+        StreamConfig config = StreamTestKafka.freshConfig(KAFKA.broker(), info, OnnxFixture.folder().toString(),
+                Map.of());
+        Map<String, EditRequest> sent = new LinkedHashMap<>();
+        List<Map.Entry<String, byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            EditRequest req = TestRequests.request("onnx-" + i, 2000 + i, i % 2 == 0, T0.plusMillis(100L * i));
+            // the words the fixture reads ("bright": light pixels, "dark": dark ones), and one it ignores
+            req.setInstruction(List.of("remove the bright part", "paint the dark side", req.getInstruction()).get(i % 3));
+            sent.put(req.getId(), req);
+            records.add(Map.entry(req.getId(), REQUESTS.encode(req)));
+        }
+        StreamTestKafka.produce(config, records);
+
+        runBounded(config);
+
+        List<MaskResult> results = results(config);
+        List<DeadLetter> deadLetters = deadLetters(config);
+        assertEachIdOnce(sent.keySet(), results, deadLetters, config);
+        assertEquals(List.of(), deadLetters);
+        Map<String, IouCounts> evaluated = evaluate(config, sent.values());
+        String version;
+        try (MaskModel model = SavedModels.LOADER.load(EditMaskJob.initialModel(config))) {
+            version = model.version();
+        }
+        for (MaskResult r : results) {
+            assertEquals(version, r.getModelVersion(), r.getId());
+            assertEquals(TestRequests.SIZE, r.getWidth(), r.getId());
+            assertEquals(TestRequests.SIZE, r.getHeight(), r.getId());
+            if (evaluated.containsKey(r.getId())) {
+                assertEquals(evaluated.get(r.getId()).fgIou(), r.getIou(), 0.0, r.getId());
+            }
+        }
+        for (MaskResult r : results) {
+            String instruction = sent.get(r.getId()).getInstruction();
+            if (!instruction.contains("bright") && !instruction.contains("dark")) {
+                assertEquals(0.0, r.getCoverage(), 0.0, "the fixture selects nothing for: " + instruction);
+            }
+        }
+        assertTrue(results.stream().anyMatch(r -> r.getCoverage() > 0), "some instructions select pixels");
+    }
+
+    @Test
     void eachPoisonInputBecomesOneDeadLetterOfItsKind(TestInfo info) throws Exception {
         StreamConfig config = config(info, Map.of(StreamConfig.Key.MAX_IMAGE_BYTES, 100_000));
         Map<String, DeadLetterKind> poison = new LinkedHashMap<>();
@@ -272,6 +317,26 @@ class EditMaskJobITCase {
                     rnd.nextBytes(garbage);
                     records.add(Map.entry("poison-random-bytes", garbage));
                     poison.put("poison-random-bytes", DeadLetterKind.UNDECODABLE);
+                }
+                case 5 -> {
+                    // labeled, so it would reach the IoU windows, whose assigner fails the job on Long.MIN_VALUE
+                    EditRequest req = TestRequests.request("poison-min-event-time", 5, true,
+                            Instant.ofEpochMilli(Long.MIN_VALUE));
+                    records.add(Map.entry(req.getId(), REQUESTS.encode(req)));
+                    poison.put(req.getId(), DeadLetterKind.BAD_EVENT_TIME);
+                    EditRequest future = TestRequests.request("poison-future-event-time", 6, true,
+                            Instant.now().plus(Duration.ofDays(365)));
+                    records.add(Map.entry(future.getId(), REQUESTS.encode(future)));
+                    poison.put(future.getId(), DeadLetterKind.BAD_EVENT_TIME);
+                }
+                case 7 -> {
+                    EditRequest req = TestRequests.request("x".repeat(1 << 20), 7, false, T0);
+                    records.add(Map.entry("poison-megabyte-id", REQUESTS.encode(req)));
+                    poison.put("poison-megabyte-id", DeadLetterKind.BAD_ID);
+                    EditRequest attributes = TestRequests.request("poison-megabyte-attribute", 7, false, T0);
+                    attributes.setAttributes(Map.of("a", "v".repeat(1 << 20)));
+                    records.add(Map.entry(attributes.getId(), REQUESTS.encode(attributes)));
+                    poison.put(attributes.getId(), DeadLetterKind.BAD_ATTRIBUTES);
                 }
                 case 8 -> {
                     EditRequest req = TestRequests.request("poison-truncated-png", 8, false, T0);

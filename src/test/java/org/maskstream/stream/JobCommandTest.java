@@ -1,11 +1,14 @@
 package org.maskstream.stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.maskstream.cli.Main;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,5 +49,17 @@ class JobCommandTest {
         cl.setErr(new PrintWriter(err));
         assertEquals(2, cl.execute("job", "--model", "m", "--conf", "maskstream.nope=1"));
         assertTrue(err.toString().contains("unknown configuration key"), err.toString());
+    }
+
+    @Test
+    void aKafkaConfigFileSetsClientPropertiesAndConfOverridesIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("client.properties");
+        Files.writeString(file, "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\n");
+        StreamConfig config = parse("job", "--model", "m", "--kafka-config", file.toString(), "--conf",
+                "maskstream.kafka.sasl.mechanism=SCRAM-SHA-256").config(Map.of());
+        assertEquals(Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "SCRAM-SHA-256"),
+                config.kafkaProperties());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> parse("job", "--model", "m", "--kafka-config",
+                dir.resolve("missing").toString()).config(Map.of())).getMessage().contains("missing"));
     }
 }

@@ -12,6 +12,9 @@ import java.util.List;
  * of more than one while {@code batchesFail} is set. Counts the batches it was given.
  */
 class LeftHalfModel implements MaskModel {
+    /** An instruction whose batch runs out of memory, as a batch too large for the heap would. */
+    static final String EXHAUSTS_THE_HEAP = "an instruction whose work runs out of memory";
+
     private final String breaksTheModel;
     private final boolean batchesFail;
     private final List<Integer> batchSizes = new ArrayList<>();
@@ -25,6 +28,9 @@ class LeftHalfModel implements MaskModel {
     public List<float[]> predict(List<BufferedImage> images, List<String> instructions) {
         synchronized (this) {
             batchSizes.add(images.size());
+        }
+        if (instructions.contains(EXHAUSTS_THE_HEAP)) {
+            throw new OutOfMemoryError("injected: Java heap space for a batch of " + images.size());
         }
         if (instructions.contains(breaksTheModel) || (batchesFail && images.size() > 1)) {
             throw new IllegalStateException("injected failure for a batch of " + images.size());

@@ -153,4 +153,18 @@ class MicroBatcherTest {
             Thread.currentThread().interrupt();
         }
     }
+
+    @Test
+    void aBatchClosesBeforeItsWeightWouldExceedTheBudgetButTakesAnOverweightItemAlone() throws Exception {
+        Recorder recorder = new Recorder(5);
+        MicroBatcher<Integer> batcher = new MicroBatcher<>("test-batcher", 8, Duration.ofMillis(200), recorder,
+                Integer::longValue, 100);
+        for (int item : new int[] {60, 30, 20, 150, 10}) {
+            batcher.submit(item);
+        }
+        batcher.start();
+        assertTrue(recorder.items.await(10, TimeUnit.SECONDS));
+        batcher.close();
+        assertEquals(List.of(List.of(60, 30), List.of(20), List.of(150), List.of(10)), recorder.batches);
+    }
 }

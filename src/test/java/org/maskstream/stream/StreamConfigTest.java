@@ -2,6 +2,7 @@ package org.maskstream.stream;
 
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
+import org.maskstream.events.KafkaWiring;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,5 +66,61 @@ class StreamConfigTest {
         assertTrue(readme.contains(StreamConfig.markdownTable()),
                 "README.md's Configuration section differs from StreamConfig.markdownTable(); paste it again:\n"
                         + StreamConfig.markdownTable());
+    }
+
+    @Test
+    void theTransactionTimeoutMustOutlastACheckpointIntervalPlusItsTimeout() {
+        String message = assertThrows(IllegalArgumentException.class, () -> StreamConfig.fromMap(Map.of(
+                "maskstream.transaction.timeout-ms", "60000", "maskstream.checkpoint.interval-ms", "10000",
+                "maskstream.checkpoint.timeout-ms", "60000"))).getMessage();
+        assertTrue(message.contains("maskstream.transaction.timeout-ms") && message.contains("70000"), message);
+        StreamConfig.fromMap(Map.of("maskstream.transaction.timeout-ms", "70001",
+                "maskstream.checkpoint.interval-ms", "10000", "maskstream.checkpoint.timeout-ms", "60000"));
+    }
+
+    @Test
+    void refusesLimitsUnderWhichAResultOrADeadLetterCouldExceedTheRecordLimit() {
+        String message = assertThrows(IllegalArgumentException.class, () -> StreamConfig.fromMap(Map.of(
+                "maskstream.max.message-bytes", "65536", "maskstream.max.image-bytes", "16384"))).getMessage();
+        assertTrue(message.contains("maskstream.max.image-pixels") && message.contains("65536"), message);
+        StreamConfig small = StreamConfig.fromMap(Map.of("maskstream.max.message-bytes", "65536",
+                "maskstream.max.image-bytes", "16384", "maskstream.max.image-pixels", "65536", "maskstream.max.image-side", "256",
+            "maskstream.max.attributes", "8"));
+        assertTrue(OutputLimits.of(small).maxResultBytes() <= 65536);
+        assertTrue(OutputLimits.of(StreamConfig.builder().build()).maxResultBytes()
+                <= StreamConfig.DEFAULT_MAX_MESSAGE_BYTES);
+        assertThrows(IllegalArgumentException.class, () -> StreamConfig.fromMap(Map.of(
+                "maskstream.max.decoded-bytes", "1000", "maskstream.batch.max-decoded-bytes", "999")));
+    }
+
+    @Test
+    void everySinkHasItsOwnTransactionalIdPrefix() {
+        StreamConfig c = StreamConfig.builder().build();
+        java.util.Set<String> prefixes = new java.util.HashSet<>();
+        for (KafkaWiring.SinkName sink : KafkaWiring.SinkName.values()) {
+            assertTrue(prefixes.add(KafkaWiring.transactionalIdPrefix(c.kafka(), sink)), sink.name());
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> StreamConfig.fromMap(Map.of("maskstream.transactional-id-prefix", " ")));
+    }
+
+    @Test
+    void kafkaClientPropertiesReachEveryClientAndTheirValuesAreNeverShown() {
+        StreamConfig c = StreamConfig.fromMap(Map.of("maskstream.kafka.security.protocol", "SASL_SSL",
+                "maskstream.kafka.sasl.mechanism", "SCRAM-SHA-512",
+                "maskstream.kafka.sasl.jaas.config", "ScramLoginModule required username=\"job\" password=\"s3cret\";"));
+        assertEquals("SASL_SSL", KafkaWiring.consumerProperties(c.kafka()).getProperty("security.protocol"));
+        assertEquals("SCRAM-SHA-512", KafkaWiring.producerSettings(c.kafka()).get("sasl.mechanism"));
+        assertEquals("SASL_SSL", KafkaWiring.byteProducerProperties(c.kafka()).getProperty("security.protocol"));
+        assertEquals("SASL_SSL", KafkaWiring.byteConsumerProperties(c.kafka(), "g").getProperty("security.protocol"));
+        assertEquals("SASL_SSL", c.toBuilder().build().kafkaProperties().get("security.protocol"));
+        assertTrue(c.toString().contains("sasl.jaas.config") && !c.toString().contains("s3cret"), c.toString());
+        assertTrue(!c.kafka().toString().contains("s3cret"), c.kafka().toString());
+
+        String message = assertThrows(IllegalArgumentException.class, () -> StreamConfig.fromMap(
+                Map.of("maskstream.kafka.max.request.size", "1"))).getMessage();
+        assertTrue(message.contains("maskstream.max.message-bytes"), message);
+        assertThrows(IllegalArgumentException.class, () -> StreamConfig.fromMap(
+                Map.of("maskstream.kafka.isolation.level", "read_uncommitted")));
     }
 }

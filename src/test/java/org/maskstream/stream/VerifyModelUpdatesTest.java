@@ -52,4 +52,19 @@ class VerifyModelUpdatesTest {
         return VerifyModelUpdates.problem(ModelRef.newBuilder().setVersion(version).setUri(uri).setSha256(sha256)
                 .build(), LOADER);
     }
+
+    @Test
+    void aCandidateWhoseLoadingThrowsAnErrorIsRefused() throws Exception {
+        RegisteredModel model = ModelRegistry.open(dir.resolve("registry")).register(RetrainFixtures.weakModel());
+        ModelRef ref = ModelRef.newBuilder().setVersion(model.version()).setUri(model.uri()).setSha256(model.sha256())
+                .build();
+        for (Error error : new Error[] {new UnsatisfiedLinkError("no onnxruntime in java.library.path"),
+                new OutOfMemoryError("Java heap space"), new ExceptionInInitializerError("static init failed")}) {
+            String reason = VerifyModelUpdates.problem(ref, r -> {
+                throw error;
+            }).orElseThrow();
+            assertTrue(reason.startsWith("it does not load") && reason.contains(error.getClass().getSimpleName()),
+                    reason);
+        }
+    }
 }

@@ -119,7 +119,8 @@ class ViewStateTest {
         assertEquals(T0.plusSeconds(5).toEpochMilli(), iou.get("v3").get(2).t());
 
         for (int i = 0; i < 4; i++) {
-            state.onDeadLetter(new DeadLetter(DeadLetterKind.BAD_IMAGE, "bad " + i, null, null, "t", 0, (long) i, T0));
+            state.onDeadLetter(DeadLetter.newBuilder().setKind(DeadLetterKind.BAD_IMAGE).setReason("bad " + i)
+                    .setTopic("t").setPartition(0).setOffset(i).setTime(T0).build());
         }
         ViewState.DeadLetterGroup bad = state.snapshot(0).deadLetters().get("BAD_IMAGE");
         assertEquals(4, bad.count());
