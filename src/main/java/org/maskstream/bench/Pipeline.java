@@ -237,7 +237,7 @@ final class Pipeline implements AutoCloseable {
 
     private JobClient start(StreamConfig config, Settings settings) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(settings.parallelism(),
-                Demo.localFlinkConfiguration(tmp));
+                Demo.localFlinkConfiguration(tmp, 0));
         EditMaskJob.configure(env, config);
         EditMaskJob.onKafka(env, config);
         return env.executeAsync("maskstream bench " + settings);

@@ -12,10 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The README's command-line reference, generated from the parser so it can never drift from what
+ * The command-line reference in {@code docs/cli.md}, generated from the parser so it can never drift from what
  * {@code bin/maskstream --help} prints: the {@code --help} output of the launcher and of every subcommand, between
  * the markers {@link #START} and {@link #END}. {@code bin/cli-reference} runs {@link #main} to rewrite that section;
- * {@code CliReferenceTest} fails while the README differs from {@link #render}.
+ * {@code CliReferenceTest} fails while that file differs from {@link #render}.
  */
 public final class CliReference {
 
@@ -25,9 +25,9 @@ public final class CliReference {
     private CliReference() {
     }
 
-    /** Rewrites the reference section of the README given as the only argument (default {@code README.md}). */
+    /** Rewrites the reference section of the file given as the only argument (default {@code docs/cli.md}). */
     public static void main(String[] args) throws IOException {
-        Path readme = Path.of(args.length > 0 ? args[0] : "README.md");
+        Path readme = Path.of(args.length > 0 ? args[0] : "docs/cli.md");
         String before = Files.readString(readme, StandardCharsets.UTF_8);
         String after;
         try {

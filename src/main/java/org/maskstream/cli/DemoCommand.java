@@ -1,5 +1,6 @@
 package org.maskstream.cli;
 
+import org.maskstream.util.DurationConverter;
 import org.maskstream.data.Dataset;
 import org.maskstream.data.DatasetException;
 import org.maskstream.data.DatasetReader;
@@ -10,6 +11,8 @@ import org.maskstream.demo.DemoRetraining;
 import org.maskstream.model.SavedModel;
 import org.maskstream.util.Directories;
 import org.maskstream.train.TrainingDivergedException;
+import org.maskstream.view.View;
+import org.maskstream.view.ViewState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,6 +35,8 @@ import java.util.concurrent.TimeUnit;
                         + "every --retrain-every; a better model is hot-swapped in, so the live line's model version and "
                         + "window IoU change. With --no-retrain it serves a small model trained once into "
                         + "~/.cache/maskstream/demo-model (a few minutes); later runs reuse both.",
+                "It serves the live view (photos with their masks, IoU per model version, dead letters, the model "
+                        + "timeline) and Flink's web UI, and prints both addresses; --no-view turns them off.",
                 "Ctrl-C or the end of --duration stops it cleanly."})
 public final class DemoCommand implements Callable<Integer> {
 
@@ -42,8 +47,16 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Time between retraining attempts (default: ${DEFAULT-VALUE}).")
     Duration retrainEvery;
 
-    @Option(names = "--duration", description = "Seconds to stream (default: until Ctrl-C).")
-    Long durationSeconds;
+    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long to stream, e.g. 90s or 5m (default: until Ctrl-C).")
+    Duration duration;
+
+    @Option(names = "--no-view", description = "Start neither the live web view nor Flink's web UI.")
+    boolean noView;
+
+    @Option(names = "--view-port", defaultValue = "8080", description = "Port of the live web view; when it is taken, "
+            + "any free one (default: ${DEFAULT-VALUE}).")
+    int viewPort;
 
     @Option(names = "--rate", defaultValue = "20", description = "Requests per second (default: ${DEFAULT-VALUE}).")
     double rate;
@@ -64,8 +77,11 @@ public final class DemoCommand implements Callable<Integer> {
         if (retrainEvery.isZero() || retrainEvery.isNegative()) {
             throw new UserError("--retrain-every must be positive, got " + retrainEvery);
         }
-        if (durationSeconds != null && durationSeconds <= 0) {
-            throw new UserError("--duration must be a positive number of seconds, got " + durationSeconds);
+        if (duration != null && (duration.isZero() || duration.isNegative())) {
+            throw new UserError("--duration must be positive, got " + duration);
+        }
+        if (viewPort < 0 || viewPort > 65535) {
+            throw new UserError("--view-port must be between 0 and 65535, got " + viewPort);
         }
         if (model != null && !noRetrain && SavedModel.isOnnx(model)) {
             throw new UserError("--model " + model + " is an onnx model, which the demo's retraining loop cannot"
@@ -104,8 +120,9 @@ public final class DemoCommand implements Callable<Integer> {
             }
             DemoRetraining loop = noRetrain ? null : DemoRetraining.create(tmp.resolve("retraining"), modelDir,
                     retrainEvery, launcher(tmp));
-            running[0] = new Demo(new Demo.Options(durationSeconds == null ? null : Duration.ofSeconds(durationSeconds),
-                    rate, examples, loop == null ? modelDir : loop.servingModel(), System.out, loop), tmp);
+            running[0] = new Demo(new Demo.Options(duration, rate, examples,
+                    loop == null ? modelDir : loop.servingModel(), System.out, loop,
+                    noView ? null : view(loop == null ? null : loop.registryDir())), tmp);
             long results = running[0].run();
             if (results == 0) {
                 throw new UserError("the demo produced no results; see the log lines above for the cause");
@@ -120,6 +137,25 @@ public final class DemoCommand implements Callable<Integer> {
                 // Ctrl-C: the hook is running and waits for 'finished'
             }
         }
+    }
+
+    /**
+     * The live view on the demo's topics from their beginning (the broker is the demo's own), on --view-port or, when
+     * that is taken (another demo, another server), on any free port.
+     */
+    private Demo.Attachment view(Path registry) {
+        return (config, out) -> {
+            View view;
+            try {
+                view = View.start(config, new View.Options("127.0.0.1", viewPort, registry, true,
+                        ViewState.Limits.DEFAULT));
+            } catch (RuntimeException taken) {
+                out.println("port " + viewPort + " is taken (" + taken.getMessage() + "); the view uses a free one");
+                view = View.start(config, new View.Options("127.0.0.1", 0, registry, true, ViewState.Limits.DEFAULT));
+            }
+            out.println("live view: " + view.url() + "  (photos with their masks, IoU, dead letters, model timeline)");
+            return view;
+        };
     }
 
     /** This launcher in a new JVM: same Java, class path and temporary folder, DJL offline. */

@@ -8,12 +8,14 @@ import org.maskstream.data.Images;
 import org.maskstream.data.Mask;
 import org.maskstream.metrics.IouCounts;
 import org.maskstream.model.MaskModel;
+import org.maskstream.model.ContactSheet;
 import org.maskstream.model.Overlay;
 import org.maskstream.train.Evaluator;
 import org.maskstream.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -43,9 +45,14 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Also write the metrics to this JSON file.")
     Path json;
 
-    @Option(names = "--save-masks", description = "Folder to write each predicted mask (ID-mask.png) and an "
-            + "overlay of it tinted over the image (ID-overlay.png).")
+    @Option(names = "--save-masks", description = "Folder to write each predicted mask (ID-mask.png), an overlay of "
+            + "it tinted over the image with the true mask outlined (ID-overlay.png), and contact-sheet.png: the "
+            + "overlays of the " + SHEET_SIDE + " best and " + SHEET_SIDE + " worst examples by fg IoU.")
     Path saveMasks;
+
+    static final int SHEET_SIDE = 8;
+    private static final int SHEET_TILE = 128;
+    private ContactSheet sheet;
 
     @Option(names = "--by", split = ",", description = "Also report the metrics per value of these manifest fields"
             + " (e.g. reference,objects for 'generate' data); --json gets them under \"by\".")
@@ -73,6 +80,15 @@ public final class EvalCommand implements Callable<Integer> {
                 writer.predicted(example, predicted, one);
                 groups.add(example, one);
             }, System.err);
+        }
+        if (sheet != null) {
+            Path file = saveMasks.resolve("contact-sheet.png");
+            try {
+                Files.write(file, Images.encodePng(sheet.render("fg IoU")));
+            } catch (IOException e) {
+                throw new UserError("cannot write " + file + ": " + e.getMessage(), e);
+            }
+            System.out.println("wrote the masks, overlays and " + file);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Object> metrics = counts.asMap();
@@ -144,12 +160,14 @@ public final class EvalCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UserError("cannot create " + saveMasks + ": " + e.getMessage(), e);
         }
+        sheet = new ContactSheet(SHEET_SIDE, SHEET_TILE);
         return (example, mask, counts) -> {
-            String name = example.id().replaceAll("[^A-Za-z0-9._-]", "_");
+            String name = ModelCommands.fileName(example.id());
+            BufferedImage overlay = Overlay.of(example.image(), mask, example.mask());
+            sheet.add(example.id(), counts.fgIou(), overlay);
             try {
                 Files.write(saveMasks.resolve(name + "-mask.png"), Images.encodePng(mask.toImage()));
-                Files.write(saveMasks.resolve(name + "-overlay.png"),
-                        Images.encodePng(Overlay.tint(example.image(), mask)));
+                Files.write(saveMasks.resolve(name + "-overlay.png"), Images.encodePng(overlay));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the masks of " + example.id() + " to " + saveMasks, e);
             }

@@ -18,6 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -57,8 +58,21 @@ public final class ExperimentCommand implements Runnable {
                 + " xattn-upconv,concat); the table then holds only them. Default: all.")
         List<String> rows;
 
+        @Option(names = "--replot", paramLabel = "JSON", description = "Train nothing: draw the curves PNG of a "
+                + "finished run again from its JSON (e.g. docs/results/study-table.json -> study-table-curves.png "
+                + "beside it), after a change to the plotting.")
+        Path replot;
+
         @Override
         public void run() {
+            if (replot != null) {
+                try {
+                    System.out.println("wrote " + StudyTable.replot(replot));
+                } catch (IOException | IllegalArgumentException e) {
+                    throw new UserError("cannot replot " + replot + ": " + e.getMessage(), e);
+                }
+                return;
+            }
             Budget budget = options.budget(StudyTable.fullBudget(), StudyTable.quickBudget());
             String base = options.baseName(StudyTable.NAME);
             List<StudyTable.Variant> variants;

@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
                 TailCommand.class,
                 RetrainCommand.class,
                 ModelsCommand.class,
+                ViewCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -21,6 +21,11 @@ final class ModelCommands {
      * Sets PyTorch's intra-op thread count; must run before the first DJL call. {@code null} keeps PyTorch's
      * default (one per core). On a machine shared with other busy processes one thread is often faster.
      */
+    /** {@code id} as a file name: anything but letters, digits, dot, dash and underscore becomes an underscore. */
+    static String fileName(String id) {
+        return id.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
     static void useThreads(Integer threads) {
         if (threads != null) {
             if (threads < 1) {

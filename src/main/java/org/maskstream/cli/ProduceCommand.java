@@ -28,7 +28,8 @@ public final class ProduceCommand implements Callable<Integer> {
     @Mixin
     KafkaConfigOption kafkaConfig = new KafkaConfigOption();
 
-    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers, HOST:PORT.")
+    @Option(names = "--bootstrap-servers", defaultValue = StreamConfig.DEFAULT_BOOTSTRAP_SERVERS,
+            description = "Kafka bootstrap servers, HOST:PORT[,HOST:PORT...] (default: ${DEFAULT-VALUE}).")
     String bootstrapServers;
 
     @Option(names = "--data", required = true, description = "Dataset folder (manifest.jsonl layout) to stream.")

@@ -1,5 +1,6 @@
 package org.maskstream.cli;
 
+import org.maskstream.util.DurationConverter;
 import org.maskstream.model.InvalidModelException;
 import org.maskstream.retrain.Attempt;
 import org.maskstream.demo.BackgroundRetraining;
@@ -43,8 +44,8 @@ public final class RetrainCommand implements Callable<Integer> {
             description = "Model registry folder: versions/, CURRENT, history.jsonl (created when missing).")
     Path registry;
 
-    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT",
-            description = "Kafka bootstrap servers to publish model updates to.")
+    @Option(names = "--bootstrap-servers", defaultValue = StreamConfig.DEFAULT_BOOTSTRAP_SERVERS, paramLabel = "HOST:PORT",
+            description = "Kafka bootstrap servers to publish model updates to (default: ${DEFAULT-VALUE}).")
     String bootstrapServers;
 
     @Option(names = "--topic", defaultValue = "model-updates", paramLabel = "TOPIC",

@@ -1,5 +1,6 @@
 package org.maskstream.cli;
 
+import org.maskstream.util.DurationConverter;
 import org.maskstream.data.Dataset;
 import org.maskstream.data.DatasetReader;
 import org.maskstream.model.Decoder;
@@ -100,9 +101,10 @@ public final class TrainCommand implements Callable<Integer> {
             + "kept; --fusion, --dim etc. are ignored).")
     Path initFrom;
 
-    @Option(names = "--max-minutes", description = "Stop after this many minutes of training (the current epoch "
-            + "is still evaluated and saved).")
-    Double maxMinutes;
+    @Option(names = "--time-limit", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Stop after this much training, e.g. 90s or 15m (the current epoch is still evaluated and "
+                    + "saved).")
+    Duration timeLimit;
 
     @Option(names = "--no-checkpoints", description = "Do not keep a checkpoint folder per epoch.")
     boolean noCheckpoints;
@@ -173,7 +175,7 @@ public final class TrainCommand implements Callable<Integer> {
                     .loss(LossKind.parse(loss)).epochs(epochs).batchSize(batch).inputSize(size).seed(seed)
                     .learningRate(lr).warmupSteps(warmup).clipGradient(clip).dim(dim).layers(layers)
                     .textLayers(textLayers).heads(heads).maxTokens(maxTokens).flip(!noFlip).initFrom(initFrom)
-                    .timeLimit(maxMinutes == null ? null : Duration.ofMillis((long) (maxMinutes * 60_000)))
+                    .timeLimit(timeLimit)
                     .checkpoints(!noCheckpoints).progress(true).imageEncoder(PretrainedEncoders.absolute(imageEncoder))
                     .textEncoder(textEncoder).stages(stages.stream().map(Stage::parse).toList()).shift(shift)
                     .build()

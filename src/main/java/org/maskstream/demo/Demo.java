@@ -19,7 +19,9 @@ import org.maskstream.data.Example;
 import org.maskstream.data.synth.Phrasing;
 import org.maskstream.data.synth.SceneGenerator;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,8 +51,15 @@ public final class Demo {
      * @param rate     requests per second
      * @param data     dataset folder to stream; null: synthetic scenes
      * @param loop     the retraining loop to run alongside; null: none
+     * @param view     the live web view, started on the demo's topics with Flink's web UI; null: neither
      */
-    public record Options(Duration duration, double rate, List<Example> data, Path model, PrintStream out, Loop loop) {
+    public record Options(Duration duration, double rate, List<Example> data, Path model, PrintStream out, Loop loop,
+                          Attachment view) {
+    }
+
+    /** Something that runs beside the demo's job on its broker and topics (the live view), closed at the end. */
+    public interface Attachment {
+        AutoCloseable start(StreamConfig config, PrintStream out) throws Exception;
     }
 
     /**
@@ -95,15 +104,31 @@ public final class Demo {
                 .build();
     }
 
-    /** Flink's local folders below {@code tmp}, and a REST port nobody else holds: a local cluster that cleans up. */
-    public static Configuration localFlinkConfiguration(Path tmp) {
+    /**
+     * Flink's local folders below {@code tmp} (a local cluster that cleans up), and its REST port: {@code restPort},
+     * or any free one for 0.
+     */
+    public static Configuration localFlinkConfiguration(Path tmp, int restPort) {
         Configuration conf = new Configuration();
         conf.set(CoreOptions.TMP_DIRS, tmp.resolve("flink-io").toString());
         conf.set(BlobServerOptions.STORAGE_DIRECTORY, tmp.resolve("flink-blobs").toString());
         conf.set(WebOptions.UPLOAD_DIR, tmp.resolve("flink-web-upload").toString());
         conf.set(WebOptions.TMP_DIR, tmp.resolve("flink-web").toString());
-        conf.set(RestOptions.BIND_PORT, "0");
+        conf.set(RestOptions.BIND_PORT, String.valueOf(restPort));
+        if (restPort > 0) {
+            conf.set(RestOptions.PORT, restPort);
+        }
         return conf;
+    }
+
+    /**
+     * A port free now, for Flink's web UI: a local environment does not say which port "0" got, and the demo prints
+     * the address. Another process could take it before Flink binds it; Flink then fails to start and says so.
+     */
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     /** Runs until the duration ends or {@link #stop()}; returns the results seen. */
@@ -116,10 +141,19 @@ public final class Demo {
             kafka.createTopics(config, 1, config.topics());
             out.println("Kafka on " + kafka.bootstrapServers() + "; starting the Flink job with model " + options.model);
 
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, localFlinkConfiguration(tmp));
+            int restPort = options.view == null ? 0 : freePort();
+            StreamExecutionEnvironment env = options.view == null
+                    ? StreamExecutionEnvironment.createLocalEnvironment(1, localFlinkConfiguration(tmp, restPort))
+                    : StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(localFlinkConfiguration(tmp, restPort));
+            env.setParallelism(1);
             EditMaskJob.configure(env, config);
             EditMaskJob.onKafka(env, config);
             JobClient job = env.executeAsync("maskstream demo");
+            AutoCloseable view = () -> { };
+            if (options.view != null) {
+                out.println("Flink web UI: http://localhost:" + restPort + "/");
+                view = options.view.start(config, out);
+            }
             AutoCloseable loop = options.loop == null ? () -> { } : options.loop.start(config, out);
             Watcher watcher = new Watcher(config);
             Thread producer = new Thread(() -> produce(config), "demo-producer");
@@ -133,6 +167,7 @@ public final class Demo {
                 stopping = true;
                 producer.join();
                 loop.close();
+                view.close();
                 watcher.close();
                 stopJob(job);
             }

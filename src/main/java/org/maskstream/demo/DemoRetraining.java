@@ -58,6 +58,11 @@ public final class DemoRetraining implements Demo.Loop {
         return new DemoRetraining(registry, work, every, List.copyOf(launcher));
     }
 
+    /** The registry folder: its history shows the loop's attempts. */
+    public Path registryDir() {
+        return registry.dir();
+    }
+
     /** The registry's copy of the starting model, so results name it v0001. */
     public Path servingModel() {
         return registry.current().orElseThrow().dir();

@@ -1,5 +1,6 @@
 package org.maskstream.experiment;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.maskstream.data.Baselines;
 import org.maskstream.model.Decoder;
 import org.maskstream.model.Fusion;
@@ -8,12 +9,15 @@ import org.maskstream.model.LossKind;
 import org.maskstream.train.EpochMetrics;
 import org.maskstream.train.TrainOptions;
 import org.maskstream.train.TrainResult;
+import org.maskstream.util.Json;
 import org.maskstream.util.LinePlot;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -21,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -193,19 +198,56 @@ public final class StudyTable {
     }
 
     private static void plotCurves(List<Row> rows, Path png) {
+        plotCurves(rows.stream().map(r -> new Curve(r.variant(), r.training().history().stream()
+                .map(EpochMetrics::valFgIou).toList())).toList(), png);
+    }
+
+    /** One row's validation fg IoU per epoch (epoch 1 first; null where it was not measured). */
+    private record Curve(Variant variant, List<Double> valFgIou) {
+    }
+
+    private static void plotCurves(Collection<Curve> curves, Path png) {
         List<LinePlot> plots = new ArrayList<>();
         for (String panel : List.of(FUSIONS, LOSSES)) {
             LinePlot plot = new LinePlot("validation foreground IoU: " + panel, "epoch", "fg IoU");
-            for (Row r : rows) {
-                if (Arrays.asList(r.variant().panel().split("\\|")).contains(panel)) {
-                    List<EpochMetrics> h = r.training().history();
-                    plot.series(r.variant().name(), h.stream().mapToDouble(EpochMetrics::epoch).toArray(),
-                            h.stream().mapToDouble(m -> m.valFgIou() == null ? Double.NaN : m.valFgIou()).toArray());
+            for (Curve c : curves) {
+                if (Arrays.asList(c.variant().panel().split("\\|")).contains(panel)) {
+                    // one colour per row in both panels
+                    plot.series(c.variant().name(), IntStream.rangeClosed(1, c.valFgIou().size()).asDoubleStream()
+                            .toArray(), c.valFgIou().stream().mapToDouble(v -> v == null ? Double.NaN : v).toArray(),
+                            LinePlot.colour(VARIANTS.indexOf(c.variant())));
                 }
             }
             plots.add(plot);
         }
-        LinePlot.writeStacked(png, 720, 360, plots.toArray(new LinePlot[0]));
+        LinePlot.writeStacked(png, 900, 400, plots.toArray(new LinePlot[0]));
+    }
+
+    /**
+     * Draws the curves PNG of a finished run again from its JSON ({@code NAME.json} -> {@code NAME-curves.png}
+     * beside it), without training: for when the plotting changes. Rows the JSON names that are no longer
+     * variants are refused.
+     *
+     * @return the PNG written
+     */
+    public static Path replot(Path json) throws IOException {
+        JsonNode root = Json.MAPPER.readTree(json.toFile());
+        if (root == null || !root.path("rows").isArray()) {
+            throw new IllegalArgumentException(json + " holds no study-table rows");
+        }
+        List<Curve> curves = new ArrayList<>();
+        for (JsonNode row : root.get("rows")) {
+            String name = row.path("name").asText();
+            Variant variant = VARIANTS.stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow(
+                    () -> new IllegalArgumentException(json + " has a row '" + name + "' that is not a variant"));
+            List<Double> ious = new ArrayList<>();
+            row.path("val_fg_iou_per_epoch").forEach(v -> ious.add(v.isNumber() ? v.asDouble() : null));
+            curves.add(new Curve(variant, ious));
+        }
+        String file = json.getFileName().toString();
+        Path png = json.resolveSibling(file.substring(0, file.length() - ".json".length()) + "-curves.png");
+        plotCurves(curves, png);
+        return png;
     }
 
     /** The study's claims, checked against our rows. */
@@ -398,7 +440,9 @@ public final class StudyTable {
                 + " within what another seed can change, large gaps are not.\n\n");
 
         md.append("## Validation curves\n\n![validation fg IoU per epoch](").append(baseName)
-                .append("-curves.png)\n\n");
+                .append("-curves.png)\n\nDrawn by this run; `bin/maskstream experiment study-table --replot")
+                .append(" docs/results/").append(baseName).append(".json` draws it again from the JSON without")
+                .append(" training.\n\n");
         md.append(report.markdownFooter(baseName));
         md.append("\nSeeds: data ").append(SyntheticSplits.trainSeed(budget.seed())).append(" / ")
                 .append(SyntheticSplits.valSeed(budget.seed())).append(" / ")

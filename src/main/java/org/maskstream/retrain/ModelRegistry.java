@@ -141,6 +141,11 @@ public final class ModelRegistry {
 
     /** Every recorded attempt, oldest first. */
     public List<Attempt> history() {
+        return history(dir);
+    }
+
+    /** Every attempt recorded in the registry folder {@code dir}, oldest first; read without creating anything. */
+    public static List<Attempt> history(Path dir) {
         Path file = dir.resolve(HISTORY);
         List<Attempt> out = new ArrayList<>();
         if (!Files.exists(file)) {

@@ -1,11 +1,13 @@
 package org.maskstream.stream;
 
+import org.maskstream.util.DurationConverter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -39,11 +41,13 @@ public final class JobCommand implements Callable<Integer> {
     @Option(names = "--batch-size", description = "Most requests per forward pass (default: 8).")
     Integer batchSize;
 
-    @Option(names = "--batch-wait-ms", description = "Longest wait for a batch to fill, milliseconds (default: 20).")
-    Integer batchWaitMs;
+    @Option(names = "--batch-wait", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Longest wait for a batch to fill, e.g. 20ms (default: 20ms).")
+    Duration batchWait;
 
-    @Option(names = "--window-ms", description = "IoU window size, milliseconds (default: 60000).")
-    Long windowMs;
+    @Option(names = "--window", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "IoU window size, e.g. 30s or 1m (default: 1m).")
+    Duration window;
 
     @Option(names = "--delivery", description = "exactly-once (default) or at-least-once.")
     String delivery;
@@ -69,8 +73,8 @@ public final class JobCommand implements Callable<Integer> {
         put(values, StreamConfig.Key.MODEL, model);
         put(values, StreamConfig.Key.PARALLELISM, parallelism);
         put(values, StreamConfig.Key.BATCH_SIZE, batchSize);
-        put(values, StreamConfig.Key.BATCH_WAIT_MS, batchWaitMs);
-        put(values, StreamConfig.Key.WINDOW_MS, windowMs);
+        put(values, StreamConfig.Key.BATCH_WAIT_MS, batchWait == null ? null : batchWait.toMillis());
+        put(values, StreamConfig.Key.WINDOW_MS, window == null ? null : window.toMillis());
         put(values, StreamConfig.Key.DELIVERY, delivery);
         values.putAll(kafkaConfig.asKeys());
         values.putAll(conf);

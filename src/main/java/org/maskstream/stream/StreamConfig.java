@@ -25,6 +25,9 @@ import java.util.stream.Collectors;
  * {@code --conf KEY=VALUE} ({@link #fromMap(Map)}); code and tests use {@link #builder()}.
  */
 public final class StreamConfig implements Serializable {
+    /** The broker every command and the job use when none is given. */
+    public static final String DEFAULT_BOOTSTRAP_SERVERS = "localhost:9092";
+
     private static final long serialVersionUID = 1L;
 
     public static final String PREFIX = "maskstream.";
@@ -36,7 +39,7 @@ public final class StreamConfig implements Serializable {
 
     /** Every configuration key: its name (after {@value #PREFIX}), default and meaning. */
     public enum Key {
-        BOOTSTRAP_SERVERS("bootstrap.servers", "localhost:9092", "Kafka bootstrap servers, HOST:PORT[,HOST:PORT...]."),
+        BOOTSTRAP_SERVERS("bootstrap.servers", DEFAULT_BOOTSTRAP_SERVERS, "Kafka bootstrap servers, HOST:PORT[,HOST:PORT...]."),
         TOPIC_REQUESTS("topic.requests", "edit-requests", "Topic of incoming `EditRequest` events."),
         TOPIC_MASKS("topic.masks", "edit-masks", "Topic the `MaskResult` events go to."),
         TOPIC_IOU("topic.iou", "edit-iou", "Topic the windowed `IouMetric` events go to."),

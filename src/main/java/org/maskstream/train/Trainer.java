@@ -489,6 +489,15 @@ public final class Trainer {
             LinePlot iouPlot = new LinePlot("foreground IoU", "epoch", "IoU")
                     .series("train", x, history.stream().mapToDouble(EpochMetrics::trainFgIou).toArray())
                     .series("val", x, history.stream().mapToDouble(m -> orNaN(m.valFgIou())).toArray());
+            // a dashed line where each curriculum stage starts (the curves jump there)
+            for (int i = 0; i < history.size(); i++) {
+                String stage = history.get(i).stage();
+                if (i == 0 ? history.stream().anyMatch(m -> !m.stage().equals(stage))
+                        : !stage.equals(history.get(i - 1).stage())) {
+                    lossPlot.mark(x[i], stage);
+                    iouPlot.mark(x[i], stage);
+                }
+            }
             LinePlot.writeStacked(outDir.resolve(CURVES), 640, 320, lossPlot, iouPlot);
         }
 

@@ -14,11 +14,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CliReferenceTest {
 
     @Test
-    void readmeHoldsTheHelpOfEveryCommandAsTheParserPrintsIt() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
+    void docsCliHoldsTheHelpOfEveryCommandAsTheParserPrintsIt() throws Exception {
+        String readme = Files.readString(Path.of("docs", "cli.md"));
         String expected = CliReference.render(Main.commandLine()).strip();
         assertEquals(expected, CliReference.currentSection(readme),
-                "README.md's command-line reference is out of date: run bin/cli-reference");
+                "docs/cli.md is out of date: run bin/cli-reference");
     }
 
     @Test

@@ -72,11 +72,16 @@ class ModelCommandsTest {
         BufferedImage savedMask = Images.decode(Files.readAllBytes(masks.resolve("syn-4-000000-mask.png")));
         assertEquals(48, savedMask.getWidth(), "masks are written at the original image size");
         assertTrue(Files.isRegularFile(masks.resolve("syn-4-000011-overlay.png")));
+        BufferedImage sheet = Images.decode(Files.readAllBytes(masks.resolve("contact-sheet.png")));
+        assertEquals(8 * (128 + 8) + 8, sheet.getWidth(), "8 tiles a row");
+        assertEquals(2 * 26 + 2 * (128 + 30), sheet.getHeight(), "one row of the 8 best, one of the 8 worst");
 
         Path out = tmp.resolve("pred/mask.png");
         assertEquals(0, run("predict", "--model", model.toString(), "--image",
                 data.resolve("images/syn-4-000000.png").toString(), "--instruction", "remove the red star", "--out",
-                out.toString()), err.toString());
+                out.toString(), "--overlay", tmp.resolve("pred/overlay.png").toString()), err.toString());
+        BufferedImage overlay = Images.decode(Files.readAllBytes(tmp.resolve("pred/overlay.png")));
+        assertEquals(List.of(48, 48), List.of(overlay.getWidth(), overlay.getHeight()));
         Mask predicted = Mask.fromImage(Images.decode(Files.readAllBytes(out)));
         assertEquals(48, predicted.width());
         assertEquals(48, predicted.height());

@@ -8,11 +8,11 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import java.nio.file.Path;
 
 /** The MiniCluster of the stream ITCases: two slots, nothing written to the system temp directory. */
-final class StreamTestCluster {
+public final class StreamTestCluster {
     private StreamTestCluster() {
     }
 
-    static MiniClusterExtension create() {
+    public static MiniClusterExtension create() {
         return create(new Configuration());
     }
 

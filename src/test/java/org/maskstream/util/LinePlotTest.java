@@ -7,6 +7,8 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,13 +25,48 @@ class LinePlotTest {
         LinePlot iou = new LinePlot("IoU", "epoch", "IoU").series("train", x, new double[] {0.1, Double.NaN, 0.9})
                 .series("val", x, new double[] {0.2, 0.4, 0.8});
         Path png = dir.resolve("sub/curves.png");
-        LinePlot.writeStacked(png, 300, 200, loss, iou);
+        LinePlot.writeStacked(png, 400, 250, loss, iou);
         BufferedImage image = ImageIO.read(png.toFile());
-        assertEquals(300, image.getWidth());
-        assertEquals(400, image.getHeight());
-        assertTrue(count(image, 0, 200, 0x1f77b4) > 50, "first series colour missing in the top panel");
-        assertTrue(count(image, 200, 400, 0xd62728) > 50, "second series colour missing in the bottom panel");
-        assertEquals(0, count(image, 0, 200, 0xd62728), "the top panel has one series only");
+        assertEquals(400, image.getWidth());
+        assertEquals(500, image.getHeight());
+        int first = LinePlot.colour(0).getRGB() & 0xFFFFFF;
+        int second = LinePlot.colour(1).getRGB() & 0xFFFFFF;
+        assertTrue(count(image, 0, 250, first) > 50, "first series colour missing in the top panel");
+        assertTrue(count(image, 250, 500, second) > 50, "second series colour missing in the bottom panel");
+        assertEquals(0, count(image, 0, 250, second), "the top panel has one series only");
+    }
+
+    @Test
+    void seriesColoursNeverRepeat() {
+        Set<Integer> seen = new HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            assertTrue(seen.add(LinePlot.colour(i).getRGB()), "colour " + i + " repeats an earlier one");
+        }
+    }
+
+    @Test
+    void aMarkDrawsAVerticalLineAtItsX() {
+        double[] x = {1, 2, 3, 4};
+        double[] y = {0.1, 0.2, 0.3, 0.4};
+        BufferedImage plain = new LinePlot("t", "epoch", "y").series("s", x, y).render(400, 250);
+        BufferedImage marked = new LinePlot("t", "epoch", "y").series("s", x, y).mark(3, "stage 2").render(400, 250);
+        // the mark is a dashed vertical line in its own gray: a column where the plain chart has none of it
+        int gray = 0x555555;
+        int columns = 0;
+        for (int px = 0; px < 400; px++) {
+            if (column(marked, px, gray) > 40 && column(plain, px, gray) == 0) {
+                columns++;
+            }
+        }
+        assertTrue(columns >= 1 && columns <= 3, "columns with the mark: " + columns);
+    }
+
+    private static int column(BufferedImage image, int x, int rgb) {
+        int n = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            n += (image.getRGB(x, y) & 0xFFFFFF) == rgb ? 1 : 0;
+        }
+        return n;
     }
 
     @Test

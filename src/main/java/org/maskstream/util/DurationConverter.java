@@ -1,4 +1,4 @@
-package org.maskstream.cli;
+package org.maskstream.util;
 
 import picocli.CommandLine;
 
