@@ -8,16 +8,16 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import java.nio.file.Path;
 
 /** The MiniCluster of the stream ITCases: two slots, nothing written to the system temp directory. */
-final class StreamTestCluster {
+public final class StreamTestCluster {
     private StreamTestCluster() {
     }
 
-    static MiniClusterExtension create() {
+    public static MiniClusterExtension create() {
         return create(new Configuration());
     }
 
     /** With the settings of {@code conf} as well, e.g. a metric reporter. */
-    static MiniClusterExtension create(Configuration conf) {
+    public static MiniClusterExtension create(Configuration conf) {
         // the REST endpoint's upload folder defaults to /tmp/flink-web-upload and outlives the cluster
         conf.set(WebOptions.UPLOAD_DIR, Path.of("target", "flink-web-upload").toAbsolutePath().toString());
         return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()

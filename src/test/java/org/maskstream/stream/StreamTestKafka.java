@@ -22,12 +22,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
 /** Producing to and reading back from the embedded broker in stream tests. */
-final class StreamTestKafka {
+public final class StreamTestKafka {
     private StreamTestKafka() {
     }
 
     /** A config on fresh topics (2 partitions), group and transactional ids named after the test. */
-    static StreamConfig freshConfig(EmbeddedKafka kafka, TestInfo info, String model, Map<StreamConfig.Key, Object> extra) {
+    public static StreamConfig freshConfig(EmbeddedKafka kafka, TestInfo info, String model, Map<StreamConfig.Key, Object> extra) {
         String name = info.getTestMethod().orElseThrow().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
         StreamConfig.Builder builder = StreamConfig.builder()
                 .bootstrapServers(kafka.bootstrapServers())
@@ -47,7 +47,7 @@ final class StreamTestKafka {
     }
 
     /** Writes key/value pairs to the config's request topic and waits for every ack; fails if one is refused. */
-    static void produce(StreamConfig config, List<Map.Entry<String, byte[]>> records) {
+    public static void produce(StreamConfig config, List<Map.Entry<String, byte[]>> records) {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaWiring.byteProducerProperties(config))) {
             List<Map.Entry<String, Future<RecordMetadata>>> sent = new ArrayList<>();
             for (Map.Entry<String, byte[]> r : records) {
@@ -75,7 +75,7 @@ final class StreamTestKafka {
      * up to {@link #SETTLE} for the last stable offsets to reach the log ends. A transaction left open longer (a
      * cancelled job's) is read up to where it starts, as a read_committed consumer would.
      */
-    static List<ConsumerRecord<byte[], byte[]>> readAll(StreamConfig config, String topic) {
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(StreamConfig config, String topic) {
         awaitNoPendingTransaction(config, topic);
         return readAll(config, topic, "read_committed");
     }
