@@ -16,11 +16,14 @@ import java.util.regex.Pattern;
 /**
  * A SQL script as {@code bin/maskstream sql -f FILE} runs it: {@code ${name}} variables filled in, then statements
  * separated by {@code ;} (not inside quotes, backticks or comments), executed in order on one
- * {@link TableEnvironment}. A query's rows are printed as they come (it blocks until the query ends); an
+ * {@link TableEnvironment} ({@code SET 'key' = 'value'} sets a table option). A query's rows are printed as
+ * they come (it blocks until the query ends); an
  * {@code INSERT} is submitted and awaited after the last statement.
  */
 public final class SqlScript {
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z0-9_.-]+)}");
+    /** {@code SET 'key' = 'value'}: the SQL client's statement, which a TableEnvironment does not execute. */
+    private static final Pattern SET = Pattern.compile("(?is)SET\\s+'([^']+)'\\s*=\\s*'([^']*)'");
 
     private final List<String> statements;
 
@@ -32,7 +35,16 @@ public final class SqlScript {
      * @param variables values of the {@code ${name}} placeholders; a placeholder without a value is an error
      */
     public static SqlScript parse(String text, Map<String, String> variables) {
-        Matcher m = VARIABLE.matcher(text);
+        // split first: a placeholder in a comment is text, and a value may hold a semicolon
+        List<String> statements = split(text).stream().map(s -> fill(s, variables)).toList();
+        if (statements.isEmpty()) {
+            throw new IllegalArgumentException("the script has no statement");
+        }
+        return new SqlScript(statements);
+    }
+
+    private static String fill(String statement, Map<String, String> variables) {
+        Matcher m = VARIABLE.matcher(statement);
         StringBuilder filled = new StringBuilder();
         while (m.find()) {
             String value = variables.get(m.group(1));
@@ -43,11 +55,7 @@ public final class SqlScript {
             m.appendReplacement(filled, Matcher.quoteReplacement(value));
         }
         m.appendTail(filled);
-        List<String> statements = split(filled.toString());
-        if (statements.isEmpty()) {
-            throw new IllegalArgumentException("the script has no statement");
-        }
-        return new SqlScript(List.copyOf(statements));
+        return filled.toString();
     }
 
     /** The statements, without comments and the separating semicolons. */
@@ -55,10 +63,20 @@ public final class SqlScript {
         return statements;
     }
 
+    /** This script without its last statement (e.g. to run the set-up of a script whose last query a test reads). */
+    public SqlScript withoutLastStatement() {
+        return new SqlScript(statements.subList(0, statements.size() - 1));
+    }
+
     /** Runs every statement on {@code env}, printing query results to {@code out}. */
     public void run(TableEnvironment env, PrintStream out) throws Exception {
         List<TableResult> inserts = new ArrayList<>();
         for (String statement : statements) {
+            Matcher set = SET.matcher(statement);
+            if (set.matches()) {
+                env.getConfig().set(set.group(1), set.group(2));
+                continue;
+            }
             TableResult result = env.executeSql(statement);
             if (isInsert(statement)) {
                 inserts.add(result);

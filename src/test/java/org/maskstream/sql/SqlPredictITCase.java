@@ -206,10 +206,7 @@ class SqlPredictITCase {
         env.setParallelism(2);
         StreamTableEnvironment tables = StreamTableEnvironment.create(env);
         tables.getConfig().set("pipeline.name", jobName);
-        List<String> statements = SqlScript.parse(Files.readString(SCRIPT), variables(config)).statements();
-        for (String statement : statements.subList(0, statements.size() - 1)) {
-            tables.executeSql(statement);
-        }
+        SqlScript.parse(Files.readString(SCRIPT), variables(config)).withoutLastStatement().run(tables, System.out);
         return tables;
     }
 }
