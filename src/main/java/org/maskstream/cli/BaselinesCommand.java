@@ -4,7 +4,7 @@ import org.maskstream.data.Baselines;
 import org.maskstream.data.DatasetException;
 import org.maskstream.data.DatasetReader;
 import org.maskstream.data.Example;
-import org.maskstream.model.IouCounts;
+import org.maskstream.metrics.IouCounts;
 import org.maskstream.util.Json;
 import org.maskstream.util.ProgressBar;
 import picocli.CommandLine.Command;

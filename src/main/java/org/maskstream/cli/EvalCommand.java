@@ -6,7 +6,7 @@ import org.maskstream.data.DatasetReader;
 import org.maskstream.data.Example;
 import org.maskstream.data.Images;
 import org.maskstream.data.Mask;
-import org.maskstream.model.IouCounts;
+import org.maskstream.metrics.IouCounts;
 import org.maskstream.model.MaskModel;
 import org.maskstream.model.Overlay;
 import org.maskstream.train.Evaluator;

@@ -1,5 +1,6 @@
 package org.maskstream.cli;
 
+import org.maskstream.stream.JobCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

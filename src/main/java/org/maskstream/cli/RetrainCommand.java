@@ -2,9 +2,9 @@ package org.maskstream.cli;
 
 import org.maskstream.model.InvalidModelException;
 import org.maskstream.retrain.Attempt;
-import org.maskstream.retrain.BackgroundRetraining;
+import org.maskstream.demo.BackgroundRetraining;
 import org.maskstream.retrain.ModelRegistry;
-import org.maskstream.retrain.ModelUpdatePublisher;
+import org.maskstream.events.ModelUpdatePublisher;
 import org.maskstream.retrain.RegisteredModel;
 import org.maskstream.retrain.RetrainOptions;
 import org.maskstream.retrain.Retrainer;
@@ -117,7 +117,7 @@ public final class RetrainCommand implements Callable<Integer> {
         }
         StreamConfig config = StreamConfig.builder().bootstrapServers(bootstrapServers)
                 .set(StreamConfig.Key.TOPIC_MODEL_UPDATES, topic).build();
-        try (ModelUpdatePublisher publisher = new ModelUpdatePublisher(config)) {
+        try (ModelUpdatePublisher publisher = new ModelUpdatePublisher(config.kafka())) {
             Retrainer retrainer = new Retrainer(models, storeUri(), base, options, publisher::publish);
             if (schedule.once) {
                 Attempt attempt;

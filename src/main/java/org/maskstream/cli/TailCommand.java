@@ -7,9 +7,9 @@ import org.maskstream.avro.DeadLetter;
 import org.maskstream.avro.EditRequest;
 import org.maskstream.avro.IouMetric;
 import org.maskstream.avro.MaskResult;
-import org.maskstream.stream.AvroCodec;
-import org.maskstream.stream.KafkaWiring;
-import org.maskstream.stream.RecordLines;
+import org.maskstream.events.AvroCodec;
+import org.maskstream.events.KafkaWiring;
+import org.maskstream.events.RecordLines;
 import org.maskstream.stream.StreamConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -89,7 +89,7 @@ public final class TailCommand implements Callable<Integer> {
     public Integer call() {
         Function<byte[], String> format = formatter(kind());
         StreamConfig config = StreamConfig.builder().bootstrapServers(bootstrapServers).build();
-        Properties props = KafkaWiring.byteConsumerProperties(config, "maskstream-tail-" + UUID.randomUUID());
+        Properties props = KafkaWiring.byteConsumerProperties(config.kafka(), "maskstream-tail-" + UUID.randomUUID());
         props.put("auto.offset.reset", fromBeginning ? "earliest" : "latest");
         long printed = 0;
         PrintWriter out = spec.commandLine().getOut();

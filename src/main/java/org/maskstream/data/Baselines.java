@@ -1,6 +1,6 @@
 package org.maskstream.data;
 
-import org.maskstream.model.IouCounts;
+import org.maskstream.metrics.IouCounts;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -96,7 +96,7 @@ public final class Baselines {
         }
         int w = example.image().getWidth();
         int h = example.image().getHeight();
-        predictors.forEach((name, p) -> counts.merge(name, IouCounts.of(p.predict(w, h), example.mask()),
+        predictors.forEach((name, p) -> counts.merge(name, p.predict(w, h).iouCounts(example.mask()),
                 IouCounts::merge));
     }
 

@@ -1,5 +1,6 @@
 package org.maskstream.data;
 
+import org.maskstream.metrics.IouCounts;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
 
@@ -83,15 +84,14 @@ public final class Mask {
         return new Mask(newWidth, newHeight, px);
     }
 
-    /** Mirrors left and right. */
-    public Mask flipHorizontal() {
-        boolean[] px = new boolean[pixels.length];
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                px[y * width + x] = pixels[y * width + (width - 1 - x)];
-            }
+
+    /** This mask's counts as a prediction of {@code truth}, which must have the same size. */
+    public IouCounts iouCounts(Mask truth) {
+        if (width != truth.width || height != truth.height) {
+            throw new IllegalArgumentException("predicted mask is " + width + "x" + height
+                    + " but the truth is " + truth.width + "x" + truth.height + ": resize one first");
         }
-        return new Mask(width, height, px);
+        return IouCounts.of(pixels, truth.pixels);
     }
 
     public int width() {

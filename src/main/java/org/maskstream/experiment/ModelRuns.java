@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import org.maskstream.data.Example;
-import org.maskstream.model.IouCounts;
+import org.maskstream.metrics.IouCounts;
 import org.maskstream.model.MaskModel;
 import org.maskstream.model.MaskNet;
 import org.maskstream.model.SavedModel;

@@ -2,7 +2,7 @@ package org.maskstream.experiment;
 
 import org.maskstream.data.Example;
 import org.maskstream.data.synth.Phrasing;
-import org.maskstream.model.IouCounts;
+import org.maskstream.metrics.IouCounts;
 import org.maskstream.model.MiniLmTextEncoder;
 import org.maskstream.model.ModelConfig;
 

@@ -4,7 +4,7 @@ import org.maskstream.data.Baselines;
 import org.maskstream.data.Dataset;
 import org.maskstream.data.Example;
 import org.maskstream.model.Decoder;
-import org.maskstream.model.IouCounts;
+import org.maskstream.metrics.IouCounts;
 import org.maskstream.model.MiniLmTextEncoder;
 import org.maskstream.model.MobileNetImageEncoder;
 import org.maskstream.model.ModelConfig;

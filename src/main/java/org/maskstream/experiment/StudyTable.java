@@ -3,7 +3,7 @@ package org.maskstream.experiment;
 import org.maskstream.data.Baselines;
 import org.maskstream.model.Decoder;
 import org.maskstream.model.Fusion;
-import org.maskstream.model.IouCounts;
+import org.maskstream.metrics.IouCounts;
 import org.maskstream.model.LossKind;
 import org.maskstream.train.EpochMetrics;
 import org.maskstream.train.TrainOptions;

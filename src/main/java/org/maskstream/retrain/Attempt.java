@@ -2,7 +2,7 @@ package org.maskstream.retrain;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.maskstream.avro.ValidationMetrics;
-import org.maskstream.model.IouCounts;
+import org.maskstream.metrics.IouCounts;
 
 /**
  * One line of the registry's history: what a retraining attempt did and why.

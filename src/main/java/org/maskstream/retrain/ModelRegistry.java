@@ -3,7 +3,7 @@ package org.maskstream.retrain;
 import com.fasterxml.jackson.databind.MappingIterator;
 import org.maskstream.model.ModelConfig;
 import org.maskstream.model.SavedModel;
-import org.maskstream.stream.Directories;
+import org.maskstream.util.Directories;
 import org.maskstream.util.Json;
 
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package org.maskstream.retrain;
 
+import org.maskstream.events.ModelUpdatePublisher;
+import org.maskstream.data.Splits;
 import org.maskstream.avro.ExampleSplit;
 import org.maskstream.avro.ModelUpdate;
 import org.maskstream.data.Dataset;
@@ -7,10 +9,10 @@ import org.maskstream.data.DatasetException;
 import org.maskstream.data.DatasetReader;
 import org.maskstream.data.Example;
 import org.maskstream.data.GatheredStore;
-import org.maskstream.model.IouCounts;
+import org.maskstream.metrics.IouCounts;
 import org.maskstream.model.MaskModel;
 import org.maskstream.model.SavedModel;
-import org.maskstream.stream.Directories;
+import org.maskstream.util.Directories;
 import org.maskstream.train.Evaluator;
 import org.maskstream.train.TrainOptions;
 import org.maskstream.train.TrainResult;

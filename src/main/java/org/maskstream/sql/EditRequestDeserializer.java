@@ -9,7 +9,7 @@ import org.maskstream.avro.DeadLetterKind;
 import org.maskstream.avro.InferenceRequest;
 import org.maskstream.stream.CountDeadLetters;
 import org.maskstream.stream.DecodeRequests;
-import org.maskstream.stream.RawRecord;
+import org.maskstream.events.RawRecord;
 import org.maskstream.stream.StreamConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -11,7 +11,7 @@ import org.apache.flink.table.types.logical.LogicalType;
 import org.maskstream.avro.BoundingBox;
 import org.maskstream.avro.MaskResult;
 import org.maskstream.avro.PixelCounts;
-import org.maskstream.stream.DecodeRequests;
+import org.maskstream.events.AvroCodec;
 
 import java.io.Serializable;
 import java.util.LinkedHashMap;
@@ -55,7 +55,7 @@ final class ModelColumns implements Serializable {
 
     /** Columns of the model's output row: the fields of the job's {@code MaskResult}. */
     enum Output implements SqlColumn {
-        MASK_PNG("mask_png", DataTypes.BYTES(), r -> DecodeRequests.bytes(r.getMask())),
+        MASK_PNG("mask_png", DataTypes.BYTES(), r -> AvroCodec.bytes(r.getMask())),
         WIDTH("width", DataTypes.INT(), MaskResult::getWidth),
         HEIGHT("height", DataTypes.INT(), MaskResult::getHeight),
         BOX("box", DataTypes.ROW(DataTypes.FIELD("x", DataTypes.INT()), DataTypes.FIELD("y", DataTypes.INT()),

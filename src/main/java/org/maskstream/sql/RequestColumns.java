@@ -11,7 +11,7 @@ import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
 import org.maskstream.avro.EditRequest;
 import org.maskstream.avro.InferenceRequest;
-import org.maskstream.stream.DecodeRequests;
+import org.maskstream.events.AvroCodec;
 
 import java.io.Serializable;
 import java.util.LinkedHashMap;
@@ -31,10 +31,10 @@ final class RequestColumns implements Serializable {
         ID("id", DataTypes.STRING(), r -> StringData.fromString(r.getRequest().getId())),
         EVENT_TIME("event_time", DataTypes.TIMESTAMP_LTZ(3),
                 r -> TimestampData.fromInstant(r.getRequest().getEventTime())),
-        IMAGE("image", DataTypes.BYTES(), r -> DecodeRequests.bytes(r.getRequest().getImage())),
+        IMAGE("image", DataTypes.BYTES(), r -> AvroCodec.bytes(r.getRequest().getImage())),
         INSTRUCTION("instruction", DataTypes.STRING(), r -> StringData.fromString(r.getRequest().getInstruction())),
         GROUND_TRUTH_MASK("ground_truth_mask", DataTypes.BYTES(), r -> r.getRequest().getGroundTruthMask() == null
-                ? null : DecodeRequests.bytes(r.getRequest().getGroundTruthMask())),
+                ? null : AvroCodec.bytes(r.getRequest().getGroundTruthMask())),
         ATTRIBUTES("attributes", DataTypes.MAP(DataTypes.STRING(), DataTypes.STRING()),
                 r -> attributes(r.getRequest())),
         WIDTH("width", DataTypes.INT(), InferenceRequest::getWidth),

@@ -14,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A SQL script as {@code bin/maskstream sql -f FILE} runs it: {@code ${name}} variables filled in, then statements
+ * A SQL script, run by {@link #run} (a {@code bin/maskstream sql -f FILE} command is still to come): {@code ${name}} variables filled in, then statements
  * separated by {@code ;} (not inside quotes, backticks or comments), executed in order on one
  * {@link TableEnvironment} ({@code SET 'key' = 'value'} sets a table option). A query's rows are printed as
  * they come (it blocks until the query ends); an

@@ -1,12 +1,12 @@
 package org.maskstream.stream;
 
+import org.maskstream.events.AvroCodec;
 import org.maskstream.avro.DeadLetter;
 import org.maskstream.avro.DeadLetterKind;
 import org.maskstream.avro.EditRequest;
 import org.maskstream.avro.InferenceOutcome;
 import org.maskstream.avro.InferenceRequest;
 import org.maskstream.avro.ModelRef;
-import org.maskstream.data.Images;
 import org.maskstream.model.MaskModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +20,8 @@ import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * One micro-batch of requests on one model, as outcomes in request order. When the batched forward pass fails, each
+ * One micro-batch of requests on one model, as outcomes (a request whose image or mask does not decode becomes its
+ * {@code BAD_IMAGE} / {@code BAD_MASK} dead letter first). When the batched forward pass fails, each
  * request is run again on its own, so a request that breaks the model (or a transient failure) costs only the
  * requests that fail alone: those become {@code INFERENCE_FAILED} dead letters, the rest get their results.
  */
@@ -34,27 +35,40 @@ final class BatchOutcomes {
      * @param ref   the ref {@code model} was loaded from, named in dead letters
      * @param clock wall-clock milliseconds, for each result's latency
      */
-    static List<InferenceOutcome> predict(MaskModel model, ModelRef ref, List<InferenceRequest> batch,
+    static List<InferenceOutcome> predict(MaskModel model, ModelRef ref, List<InferenceRequest> requests,
                                           LongSupplier clock) {
+        List<InferenceOutcome> outcomes = new ArrayList<>(requests.size());
+        List<DecodedRequest> batch = new ArrayList<>(requests.size());
+        for (InferenceRequest request : requests) {
+            try {
+                batch.add(DecodedRequest.decode(request));
+            } catch (DecodedRequest.Undecodable e) {
+                outcomes.add(refused(request, e.kind, e.getMessage()));
+            }
+        }
+        if (batch.isEmpty()) {
+            return outcomes;
+        }
         try {
-            return predictTogether(model, batch, clock);
+            outcomes.addAll(predictTogether(model, batch, clock));
+            return outcomes;
         } catch (RuntimeException batchFailure) {
             if (batch.size() == 1) {
                 LOG.error("inference failed for request {} on model {}; it goes to the dead letters",
-                        batch.get(0).getRequest().getId(), ref.getUri(), batchFailure);
-                return List.of(failed(batch.get(0), ref, batchFailure));
+                        batch.get(0).request().getRequest().getId(), ref.getUri(), batchFailure);
+                outcomes.add(failed(batch.get(0).request(), ref, batchFailure));
+                return outcomes;
             }
             LOG.warn("inference failed for a batch of {} on model {}; running its requests one at a time",
                     batch.size(), ref.getUri(), batchFailure);
         }
-        List<InferenceOutcome> outcomes = new ArrayList<>(batch.size());
-        for (InferenceRequest request : batch) {
+        for (DecodedRequest request : batch) {
             try {
                 outcomes.addAll(predictTogether(model, List.of(request), clock));
             } catch (RuntimeException alone) {
                 LOG.error("inference failed for request {} on model {} on its own too; it goes to the dead letters",
-                        request.getRequest().getId(), ref.getUri(), alone);
-                outcomes.add(failed(request, ref, alone));
+                        request.request().getRequest().getId(), ref.getUri(), alone);
+                outcomes.add(failed(request.request(), ref, alone));
             }
         }
         return outcomes;
@@ -65,13 +79,13 @@ final class BatchOutcomes {
         return batch.stream().map(r -> failed(r, ref, cause)).toList();
     }
 
-    private static List<InferenceOutcome> predictTogether(MaskModel model, List<InferenceRequest> batch,
+    private static List<InferenceOutcome> predictTogether(MaskModel model, List<DecodedRequest> batch,
                                                           LongSupplier clock) {
         List<BufferedImage> images = new ArrayList<>(batch.size());
         List<String> instructions = new ArrayList<>(batch.size());
-        for (InferenceRequest r : batch) {
-            images.add(Images.decode(DecodeRequests.bytes(r.getRequest().getImage())));
-            instructions.add(r.getRequest().getInstruction());
+        for (DecodedRequest r : batch) {
+            images.add(r.image());
+            instructions.add(r.request().getRequest().getInstruction());
         }
         List<float[]> probabilities = model.predict(images, instructions);
         long now = clock.getAsLong();
@@ -84,10 +98,14 @@ final class BatchOutcomes {
     }
 
     private static InferenceOutcome failed(InferenceRequest in, ModelRef ref, Exception e) {
+        return refused(in, DeadLetterKind.INFERENCE_FAILED, "inference on model " + ref.getUri() + " failed: " + e);
+    }
+
+    private static InferenceOutcome refused(InferenceRequest in, DeadLetterKind kind, String reason) {
         EditRequest request = in.getRequest();
         DeadLetter deadLetter = DeadLetter.newBuilder()
-                .setKind(DeadLetterKind.INFERENCE_FAILED)
-                .setReason("inference on model " + ref.getUri() + " failed: " + e)
+                .setKind(kind)
+                .setReason(reason)
                 .setKey(ByteBuffer.wrap(request.getId().getBytes(StandardCharsets.UTF_8)))
                 .setValue(ByteBuffer.wrap(AvroCodec.of(EditRequest.class).encode(request)))
                 .setTopic(in.getSourceTopic())

@@ -1,5 +1,7 @@
 package org.maskstream.stream;
 
+import org.maskstream.events.AvroTypes;
+import org.maskstream.events.RawRecord;
 import org.apache.flink.util.OutputTag;
 import org.maskstream.avro.DeadLetter;
 import org.maskstream.avro.DeadLetterKind;

@@ -1,11 +1,12 @@
 package org.maskstream.stream;
 
+import org.maskstream.events.AvroCodec;
+import org.maskstream.events.RawRecord;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.maskstream.avro.DeadLetterKind;
 import org.maskstream.avro.EditRequest;
 import org.maskstream.avro.InferenceRequest;
-import org.maskstream.data.Images;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,10 +17,10 @@ import java.util.Locale;
  * {@link DeadLetters#TAG} side output with the original bytes, its kind and a reason a person can act on.
  *
  * <p>Checks, in order: Avro single-object header and a known writer schema, a non-blank id, the instruction
- * (non-blank, at most {@code max.instruction-chars}), the image (byte limit, pixel limit read from the header
- * before decoding, the end marker, then a full decode, so corrupt and truncated files are caught here rather than
- * in inference),
- * and the optional ground-truth mask (byte limit, decodable, same size as the image).
+ * (non-blank, at most {@code max.instruction-chars}), the image (byte limit, pixel limit read from the header,
+ * the end marker, so truncated files are caught here) and the optional ground-truth mask (byte limit, header of the
+ * image's size, end marker). Pixels are decoded once, by the inference batch ({@link DecodedRequest}): a body that
+ * passes these checks and still does not decode becomes a {@code BAD_IMAGE} / {@code BAD_MASK} dead letter there.
  */
 public class DecodeRequests extends ProcessFunction<RawRecord, InferenceRequest> {
     private static final long serialVersionUID = 1L;
@@ -79,7 +80,7 @@ public class DecodeRequests extends ProcessFunction<RawRecord, InferenceRequest>
                     "the instruction has %d characters, more than the limit of %d (%s)",
                     instruction.length(), config.maxInstructionChars(), StreamConfig.Key.MAX_INSTRUCTION_CHARS.key()));
         }
-        byte[] image = bytes(request.getImage());
+        byte[] image = AvroCodec.bytes(request.getImage());
         ImageHeader size;
         try {
             Refusal tooLarge = checkBytes(image);
@@ -92,12 +93,11 @@ public class DecodeRequests extends ProcessFunction<RawRecord, InferenceRequest>
                 return tooLarge;
             }
             ImageHeader.checkComplete(image);
-            Images.decode(image);
         } catch (IOException | IllegalArgumentException e) {
             return new Refusal(DeadLetterKind.BAD_IMAGE, "the image cannot be read: " + e.getMessage());
         }
         if (request.getGroundTruthMask() != null) {
-            Refusal badMask = checkMask(bytes(request.getGroundTruthMask()), size);
+            Refusal badMask = checkMask(AvroCodec.bytes(request.getGroundTruthMask()), size);
             if (badMask != null) {
                 return badMask;
             }
@@ -129,7 +129,6 @@ public class DecodeRequests extends ProcessFunction<RawRecord, InferenceRequest>
                         size.width(), size.height(), imageSize.width(), imageSize.height()));
             }
             ImageHeader.checkComplete(mask);
-            Images.decode(mask);
             return null;
         } catch (IOException | IllegalArgumentException e) {
             return new Refusal(DeadLetterKind.BAD_MASK, "the ground-truth mask cannot be read: " + e.getMessage());
@@ -154,11 +153,4 @@ public class DecodeRequests extends ProcessFunction<RawRecord, InferenceRequest>
         return null;
     }
 
-    /** The remaining bytes of {@code buffer}, leaving its position alone. */
-    public static byte[] bytes(ByteBuffer buffer) {
-        ByteBuffer b = buffer.duplicate();
-        byte[] out = new byte[b.remaining()];
-        b.get(out);
-        return out;
-    }
 }

@@ -1,5 +1,8 @@
 package org.maskstream.stream;
 
+import org.maskstream.events.AvroTypes;
+import org.maskstream.events.KafkaWiring;
+import org.maskstream.events.RawRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -15,6 +18,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.util.Collector;
 import org.maskstream.avro.DeadLetter;
+import org.maskstream.events.KafkaSettings;
+import org.maskstream.events.KafkaWiring;
 import org.maskstream.avro.InferenceOutcome;
 import org.maskstream.avro.InferenceRequest;
 import org.maskstream.avro.IouMetric;
@@ -24,7 +29,8 @@ import org.maskstream.avro.ModelRef;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The edit-mask streaming job, assembled from its sources and sinks (Kafka is wired only by {@link KafkaWiring}):
+ * The edit-mask streaming job, assembled from its sources and sinks; {@link #onKafka} wires them to Kafka through
+ * {@link KafkaWiring}, the only place that builds Kafka clients:
  * <pre>
  * requests -> decode -> tag-model-version (broadcast: model updates) -> event-time
  *          -> inference (async, micro-batched) -> split-outcomes -> masks
@@ -73,14 +79,18 @@ public final class EditMaskJob {
     }
 
     /**
-     * The job on Kafka, serving saved model folders.
-     *
-     * @param modelUpdates verified model refs to switch to (the retraining loop's {@code HotSwap.verified}), or null
+     * The whole job on Kafka, as {@code maskstream job}, {@link EditMaskJobMain} and the demo run it: requests from
+     * {@code edit-requests}, hot-swaps from {@code model-updates} (verified, see {@link HotSwap}), results to the
+     * three output topics, and labeled requests to the training store when {@code maskstream.gather.store} is set.
      */
-    public static Topology buildOnKafka(StreamExecutionEnvironment env, StreamConfig config,
-                                        DataStream<ModelRef> modelUpdates) {
-        return build(env, config, KafkaWiring.requestSource(config, false), modelUpdates, KafkaWiring.masksSink(config),
-                KafkaWiring.iouSink(config), KafkaWiring.deadLetterSink(config), SavedModels.LOADER);
+    public static Topology onKafka(StreamExecutionEnvironment env, StreamConfig config) {
+        KafkaSettings kafka = config.kafka();
+        Topology topology = build(env, config, KafkaWiring.requestSource(kafka, false),
+                HotSwap.verified(env, KafkaWiring.modelUpdatesSource(kafka), SavedModels.LOADER),
+                KafkaWiring.masksSink(kafka), KafkaWiring.iouSink(kafka), KafkaWiring.deadLetterSink(kafka),
+                SavedModels.LOADER);
+        Gather.attach(topology.requests(), config);
+        return topology;
     }
 
     /**

@@ -9,7 +9,7 @@ import org.apache.flink.util.Collector;
 import org.maskstream.avro.IouMetric;
 import org.maskstream.avro.MaskResult;
 import org.maskstream.avro.PixelCounts;
-import org.maskstream.model.IouCounts;
+import org.maskstream.metrics.IouCounts;
 
 import java.time.Instant;
 import java.util.Arrays;

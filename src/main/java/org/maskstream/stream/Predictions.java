@@ -6,7 +6,7 @@ import org.maskstream.avro.MaskResult;
 import org.maskstream.avro.PixelCounts;
 import org.maskstream.data.Images;
 import org.maskstream.data.Mask;
-import org.maskstream.model.IouCounts;
+import org.maskstream.metrics.IouCounts;
 import org.maskstream.model.ProbabilityMap;
 
 import java.nio.ByteBuffer;
@@ -24,8 +24,9 @@ final class Predictions {
     /**
      * @param probabilities {@code [inputSize * inputSize]} row-major edit-region probabilities
      */
-    static MaskResult toResult(InferenceRequest in, String modelVersion, int inputSize, float threshold,
+    static MaskResult toResult(DecodedRequest decoded, String modelVersion, int inputSize, float threshold,
                                float[] probabilities, long nowMs) {
+        InferenceRequest in = decoded.request();
         int w = in.getWidth();
         int h = in.getHeight();
         Mask mask = ProbabilityMap.toMask(probabilities, inputSize, threshold, w, h);
@@ -41,9 +42,8 @@ final class Predictions {
                 .setMeanConfidence(meanAbove(probabilities, threshold))
                 .setLatencyMs(nowMs - in.getReceivedAtMs())
                 .setAttributes(new LinkedHashMap<>(in.getRequest().getAttributes()));
-        if (in.getRequest().getGroundTruthMask() != null) {
-            Mask truth = Mask.fromImage(Images.decode(DecodeRequests.bytes(in.getRequest().getGroundTruthMask())));
-            IouCounts counts = IouCounts.of(mask, truth);
+        if (decoded.truth() != null) {
+            IouCounts counts = mask.iouCounts(decoded.truth());
             result.setIou(counts.fgIou())
                     .setPixelCounts(new PixelCounts(counts.tp(), counts.fp(), counts.fn(), counts.tn()));
         }

@@ -1,5 +1,6 @@
 package org.maskstream.stream;
 
+import org.maskstream.events.KafkaSettings;
 import org.apache.flink.configuration.Configuration;
 
 import java.io.Serializable;
@@ -196,7 +197,16 @@ public final class StreamConfig implements Serializable {
 
     /** The job's output and input topics, for topic creation. */
     public List<String> topics() {
-        return List.of(requestsTopic(), masksTopic(), iouTopic(), dlqTopic(), modelUpdatesTopic(), labelsTopic());
+        return kafka().topics().all();
+    }
+
+    /** The part of this configuration the Kafka edge ({@code KafkaWiring}) uses. */
+    public KafkaSettings kafka() {
+        return new KafkaSettings(bootstrapServers(),
+                new KafkaSettings.Topics(requestsTopic(), masksTopic(), iouTopic(), dlqTopic(), modelUpdatesTopic(),
+                        labelsTopic()),
+                groupId(), startFrom(), maxMessageBytes(), delivery() == Delivery.EXACTLY_ONCE,
+                transactionalIdPrefix(), transactionTimeout());
     }
 
     public String groupId() {
@@ -358,15 +368,6 @@ public final class StreamConfig implements Serializable {
 
         public Builder model(String modelDir) {
             return set(Key.MODEL, modelDir);
-        }
-
-        /** Prefixes every topic name, so tests get fresh topics on a shared broker. */
-        public Builder topicPrefix(String prefix) {
-            for (Key k : List.of(Key.TOPIC_REQUESTS, Key.TOPIC_MASKS, Key.TOPIC_IOU, Key.TOPIC_DLQ, Key.TOPIC_MODEL_UPDATES,
-                    Key.TOPIC_LABELS)) {
-                values.put(k, prefix + k.defaultValue);
-            }
-            return this;
         }
 
         public StreamConfig build() {

@@ -1,5 +1,6 @@
 package org.maskstream.stream;
 
+import org.maskstream.events.AvroTypes;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.BasicTypeInfo;

@@ -11,7 +11,7 @@ package org.maskstream.train;
  * @param trainFgIou    mean foreground IoU of the training batches (in training mode, at the input size)
  * @param valLoss       mean validation loss; {@code null} without validation data
  * @param valFgIou      validation foreground IoU at the input size ({@code null} without validation data); the
- *                      other {@code val*} fields are the matching {@link org.maskstream.model.IouCounts} figures
+ *                      other {@code val*} fields are the matching {@link org.maskstream.metrics.IouCounts} figures
  * @param samplesPerSec training throughput
  */
 public record EpochMetrics(int epoch, String stage, int steps, int recomputedSteps, double trainLoss,

@@ -2,7 +2,7 @@ package org.maskstream.train;
 
 import org.maskstream.data.Example;
 import org.maskstream.data.Mask;
-import org.maskstream.model.IouCounts;
+import org.maskstream.metrics.IouCounts;
 import org.maskstream.model.MaskModel;
 import org.maskstream.model.ProbabilityMap;
 import org.maskstream.util.ProgressBar;
@@ -56,7 +56,7 @@ public final class Evaluator {
                 for (int i = 0; i < batch.size(); i++) {
                     Example e = batch.get(i);
                     Mask predicted = masks.get(i);
-                    IouCounts one = IouCounts.of(predicted, e.mask());
+                    IouCounts one = predicted.iouCounts(e.mask());
                     onPrediction.predicted(e, predicted, one);
                     counts = counts.merge(one);
                 }

@@ -14,7 +14,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import org.maskstream.data.Example;
 import org.maskstream.model.Batches;
-import org.maskstream.model.IouCounts;
+import org.maskstream.metrics.IouCounts;
 import org.maskstream.model.MaskLoss;
 import org.maskstream.model.MaskNet;
 import org.maskstream.model.ModelConfig;

@@ -17,11 +17,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.maskstream.avro.EditRequest;
 import org.maskstream.data.Mask;
 import org.maskstream.model.MaskModel;
-import org.maskstream.retrain.HotSwap;
-import org.maskstream.stream.AvroCodec;
+import org.maskstream.stream.HotSwap;
+import org.maskstream.events.AvroCodec;
 import org.maskstream.stream.EditMaskJob;
 import org.maskstream.stream.ModelLoader;
-import org.maskstream.stream.RawRecord;
+import org.maskstream.events.RawRecord;
 import org.maskstream.stream.StreamConfig;
 
 import javax.imageio.ImageIO;

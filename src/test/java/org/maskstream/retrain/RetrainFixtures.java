@@ -6,7 +6,7 @@ import org.maskstream.avro.EditRequest;
 import org.maskstream.data.Example;
 import org.maskstream.data.Images;
 import org.maskstream.model.TinyScenes;
-import org.maskstream.stream.Directories;
+import org.maskstream.util.Directories;
 import org.maskstream.train.TrainOptions;
 import org.maskstream.train.Trainer;
 
@@ -91,5 +91,10 @@ public final class RetrainFixtures {
         Directories.deleteRecursively(dir);
         Trainer.train(scenes("base", 256, 1), List.of(), options.build(), dir);
         return dir;
+    }
+
+    /** Retraining options for tests: a time budget of {@code budget}, small batches, a 0.02 gate margin. */
+    public static RetrainOptions options(Duration budget, int minValidation) {
+        return new RetrainOptions(budget, 50, 16, 1e-3f, 5, 0.02, minValidation, false);
     }
 }

@@ -1,5 +1,8 @@
 package org.maskstream.retrain;
 
+import org.maskstream.stream.StreamTestKafka;
+import org.maskstream.events.ModelUpdatePublisher;
+import org.maskstream.data.Splits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -8,11 +11,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.maskstream.avro.ExampleSplit;
 import org.maskstream.data.Example;
 import org.maskstream.data.Mask;
-import org.maskstream.stream.EmbeddedKafka;
+import org.maskstream.demo.EmbeddedKafka;
 import org.maskstream.stream.StreamConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.maskstream.stream.KafkaWiring;
+import org.maskstream.events.KafkaWiring;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,9 +69,9 @@ class RetrainITCase {
         RetrainFixtures.writeStoreFile(store.resolve("2026-01-01--01/part-0-1.avro"), validation);
 
         Attempt attempt;
-        try (ModelUpdatePublisher publisher = new ModelUpdatePublisher(config)) {
+        try (ModelUpdatePublisher publisher = new ModelUpdatePublisher(config.kafka())) {
             attempt = new Retrainer(registry, store.toUri(), null,
-                    options(Duration.ofSeconds(6), 20), publisher::publish).runOnce();
+                    RetrainFixtures.options(Duration.ofSeconds(6), 20), publisher::publish).runOnce();
         }
 
         assertEquals(Attempt.Outcome.REFUSED, attempt.outcome(), attempt.reason());
@@ -93,8 +96,8 @@ class RetrainITCase {
         RetrainFixtures.writeStoreFile(store.resolve("b/part-0-0.avro"), RetrainFixtures.scenes("few", 30, 3));
 
         Attempt attempt;
-        try (ModelUpdatePublisher publisher = new ModelUpdatePublisher(config)) {
-            attempt = new Retrainer(registry, store.toUri(), null, options(Duration.ofSeconds(10), 20),
+        try (ModelUpdatePublisher publisher = new ModelUpdatePublisher(config.kafka())) {
+            attempt = new Retrainer(registry, store.toUri(), null, RetrainFixtures.options(Duration.ofSeconds(10), 20),
                     publisher::publish).runOnce();
         }
 
@@ -106,10 +109,6 @@ class RetrainITCase {
         assertEquals(0, publishedCount(config));
     }
 
-    static RetrainOptions options(Duration budget, int minValidation) {
-        return new RetrainOptions(budget, 50, 16, 1e-3f, 5, 0.02, minValidation, false);
-    }
-
     private static List<String> versions(ModelRegistry registry) throws Exception {
         try (var list = Files.list(registry.dir().resolve(ModelRegistry.VERSIONS))) {
             return list.map(p -> p.getFileName().toString()).sorted().toList();
@@ -118,15 +117,15 @@ class RetrainITCase {
 
     private StreamConfig freshTopic(TestInfo info) {
         String name = info.getTestMethod().orElseThrow().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        StreamConfig config = StreamConfig.builder().bootstrapServers(kafka.bootstrapServers())
-                .topicPrefix(name + "-").build();
+        StreamConfig config = StreamTestKafka.prefixTopics(StreamConfig.builder(), name + "-")
+                .bootstrapServers(kafka.bootstrapServers()).build();
         kafka.createTopics(config, 1, List.of(config.modelUpdatesTopic()));
         return config;
     }
 
     private static long publishedCount(StreamConfig config) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                KafkaWiring.byteConsumerProperties(config, "count-" + UUID.randomUUID()))) {
+                KafkaWiring.byteConsumerProperties(config.kafka(), "count-" + UUID.randomUUID()))) {
             TopicPartition p = new TopicPartition(config.modelUpdatesTopic(), 0);
             return consumer.endOffsets(List.of(p)).get(p);
         }

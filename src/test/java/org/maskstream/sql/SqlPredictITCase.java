@@ -18,11 +18,11 @@ import org.maskstream.avro.IouMetric;
 import org.maskstream.avro.MaskResult;
 import org.maskstream.avro.PixelCounts;
 import org.maskstream.model.MaskModel;
-import org.maskstream.stream.AvroCodec;
+import org.maskstream.events.AvroCodec;
 import org.maskstream.stream.DecodeRequests;
 import org.maskstream.stream.EditMaskJob;
 import org.maskstream.stream.EmbeddedKafkaExtension;
-import org.maskstream.stream.KafkaWiring;
+import org.maskstream.events.KafkaWiring;
 import org.maskstream.stream.SavedModels;
 import org.maskstream.stream.StreamConfig;
 import org.maskstream.stream.StreamTestCluster;
@@ -84,7 +84,7 @@ class SqlPredictITCase {
         new Random(7).nextBytes(garbage);
         records.add(Map.entry("poison-random-bytes", garbage));
         EditRequest truncated = TestRequests.request("poison-truncated-png", 8, false, T0);
-        byte[] png = DecodeRequests.bytes(truncated.getImage());
+        byte[] png = AvroCodec.bytes(truncated.getImage());
         truncated.setImage(ByteBuffer.wrap(Arrays.copyOf(png, png.length / 2)));
         records.add(Map.entry(truncated.getId(), REQUESTS.encode(truncated)));
         EditRequest blank = TestRequests.request("poison-empty-instruction", 17, false, T0);
@@ -122,7 +122,7 @@ class SqlPredictITCase {
         for (Map.Entry<String, Prediction> p : sql.entrySet()) {
             MaskResult job = jobResults.get(p.getKey());
             assertEquals(version, p.getValue().version(), p.getKey());
-            assertArrayEquals(DecodeRequests.bytes(job.getMask()), p.getValue().mask(), "mask of " + p.getKey());
+            assertArrayEquals(AvroCodec.bytes(job.getMask()), p.getValue().mask(), "mask of " + p.getKey());
             PixelCounts c = job.getPixelCounts();
             Row counts = p.getValue().counts();
             if (c == null) {
@@ -188,8 +188,8 @@ class SqlPredictITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         EditMaskJob.configure(env, config);
-        EditMaskJob.build(env, config, KafkaWiring.requestSource(config, true), null,
-                KafkaWiring.masksSink(config), KafkaWiring.iouSink(config), KafkaWiring.deadLetterSink(config),
+        EditMaskJob.build(env, config, KafkaWiring.requestSource(config.kafka(), true), null,
+                KafkaWiring.masksSink(config.kafka()), KafkaWiring.iouSink(config.kafka()), KafkaWiring.deadLetterSink(config.kafka()),
                 SavedModels.LOADER);
         env.execute("datastream-job");
     }

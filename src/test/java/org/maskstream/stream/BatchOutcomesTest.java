@@ -8,7 +8,10 @@ import org.maskstream.avro.InferenceRequest;
 import org.maskstream.avro.ModelRef;
 import org.maskstream.model.MaskModel;
 
+import org.maskstream.events.AvroCodec;
+
 import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,55 +26,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BatchOutcomesTest {
     private static final ModelRef REF = ModelRef.newBuilder().setVersion("v1").setUri("/models/v1").build();
     private static final String BREAKS_THE_MODEL = "an instruction this model cannot take";
-
-    /**
-     * Predicts the left half of every image; fails any batch that holds {@link #BREAKS_THE_MODEL}, or every batch
-     * of more than one while {@code batchesFail} is set. Counts the batches it was given.
-     */
-    private static final class LeftHalfModel implements MaskModel {
-        private final boolean batchesFail;
-        private final List<Integer> batchSizes = new ArrayList<>();
-
-        LeftHalfModel(boolean batchesFail) {
-            this.batchesFail = batchesFail;
-        }
-
-        @Override
-        public List<float[]> predict(List<BufferedImage> images, List<String> instructions) {
-            batchSizes.add(images.size());
-            if (instructions.contains(BREAKS_THE_MODEL) || (batchesFail && images.size() > 1)) {
-                throw new IllegalStateException("injected failure for a batch of " + images.size());
-            }
-            List<float[]> out = new ArrayList<>();
-            for (int i = 0; i < images.size(); i++) {
-                float[] p = new float[inputSize() * inputSize()];
-                for (int y = 0; y < inputSize(); y++) {
-                    Arrays.fill(p, y * inputSize(), y * inputSize() + inputSize() / 2, 1f);
-                }
-                out.add(p);
-            }
-            return out;
-        }
-
-        @Override
-        public String version() {
-            return "v1";
-        }
-
-        @Override
-        public int inputSize() {
-            return TestRequests.SIZE;
-        }
-
-        @Override
-        public float threshold() {
-            return 0.5f;
-        }
-
-        @Override
-        public void close() {
-        }
-    }
 
     private static List<InferenceRequest> requests(int n, int breaking) {
         List<InferenceRequest> out = new ArrayList<>();
@@ -89,10 +43,10 @@ class BatchOutcomesTest {
 
     @Test
     void aBatchThatSucceedsRunsOnceAndGivesAResultPerRequestInOrder() {
-        LeftHalfModel model = new LeftHalfModel(false);
+        LeftHalfModel model = new LeftHalfModel(BREAKS_THE_MODEL, false);
         List<InferenceOutcome> outcomes = BatchOutcomes.predict(model, REF, requests(5, -1), () -> 40L);
 
-        assertEquals(List.of(5), model.batchSizes);
+        assertEquals(List.of(5), model.batchSizes());
         assertEquals(5, outcomes.size());
         for (int i = 0; i < 5; i++) {
             assertNull(outcomes.get(i).getDeadLetter());
@@ -104,10 +58,10 @@ class BatchOutcomesTest {
 
     @Test
     void oneRequestThatBreaksTheModelBecomesTheOnlyDeadLetterOfItsBatch() {
-        LeftHalfModel model = new LeftHalfModel(false);
+        LeftHalfModel model = new LeftHalfModel(BREAKS_THE_MODEL, false);
         List<InferenceOutcome> outcomes = BatchOutcomes.predict(model, REF, requests(4, 2), () -> 0L);
 
-        assertEquals(List.of(4, 1, 1, 1, 1), model.batchSizes, "the batch, then each request alone");
+        assertEquals(List.of(4, 1, 1, 1, 1), model.batchSizes(), "the batch, then each request alone");
         for (int i = 0; i < 4; i++) {
             InferenceOutcome outcome = outcomes.get(i);
             if (i == 2) {
@@ -126,19 +80,19 @@ class BatchOutcomesTest {
 
     @Test
     void aBatchThatFailsOnlyAsABatchGivesEveryResult() {
-        LeftHalfModel model = new LeftHalfModel(true);
+        LeftHalfModel model = new LeftHalfModel(BREAKS_THE_MODEL, true);
         List<InferenceOutcome> outcomes = BatchOutcomes.predict(model, REF, requests(3, -1), () -> 0L);
 
-        assertEquals(List.of(3, 1, 1, 1), model.batchSizes);
+        assertEquals(List.of(3, 1, 1, 1), model.batchSizes());
         assertEquals(List.of("r0", "r1", "r2"), outcomes.stream().map(o -> o.getMaskResult().getId()).toList());
     }
 
     @Test
     void aSingleRequestThatFailsIsNotRunTwice() {
-        LeftHalfModel model = new LeftHalfModel(false);
+        LeftHalfModel model = new LeftHalfModel(BREAKS_THE_MODEL, false);
         List<InferenceOutcome> outcomes = BatchOutcomes.predict(model, REF, requests(1, 0), () -> 0L);
 
-        assertEquals(List.of(1), model.batchSizes);
+        assertEquals(List.of(1), model.batchSizes());
         assertNotNull(outcomes.get(0).getDeadLetter());
     }
 
@@ -150,5 +104,34 @@ class BatchOutcomesTest {
         assertEquals(Set.of(DeadLetterKind.INFERENCE_FAILED),
                 Set.copyOf(outcomes.stream().map(o -> o.getDeadLetter().getKind()).toList()));
         assertEquals(List.of(0L, 1L, 2L), outcomes.stream().map(o -> o.getDeadLetter().getOffset()).toList());
+    }
+
+    @Test
+    void eachImageAndMaskIsDecodedOnceEvenWhenTheBatchIsRunAgainRequestByRequest() {
+        LeftHalfModel model = new LeftHalfModel(BREAKS_THE_MODEL, true);
+        long before = DecodedRequest.DECODED.sum();
+        List<InferenceOutcome> outcomes = BatchOutcomes.predict(model, REF, requests(3, -1), () -> 0L);
+
+        assertEquals(List.of(3, 1, 1, 1), model.batchSizes(), "run as a batch, then again one by one");
+        assertEquals(3, outcomes.stream().filter(o -> o.getMaskResult() != null).count());
+        assertEquals(3 + 3, DecodedRequest.DECODED.sum() - before, "three images and three masks, once each");
+    }
+
+    @Test
+    void anImageWhoseBodyDoesNotDecodeBecomesItsOwnBadImageDeadLetter() {
+        List<InferenceRequest> batch = requests(3, -1);
+        EditRequest corrupt = batch.get(1).getRequest();
+        byte[] png = AvroCodec.bytes(corrupt.getImage());
+        // header and end marker intact (what decode checks), the compressed pixels in between destroyed
+        Arrays.fill(png, 60, png.length - 20, (byte) 0x5a);
+        corrupt.setImage(ByteBuffer.wrap(png));
+        LeftHalfModel model = new LeftHalfModel(BREAKS_THE_MODEL, false);
+
+        List<InferenceOutcome> outcomes = BatchOutcomes.predict(model, REF, batch, () -> 0L);
+
+        assertEquals(List.of(2), model.batchSizes(), "the corrupt request never reaches the model");
+        assertEquals(DeadLetterKind.BAD_IMAGE, outcomes.get(0).getDeadLetter().getKind());
+        assertEquals(1L, outcomes.get(0).getDeadLetter().getOffset());
+        assertEquals(List.of("r0", "r2"), outcomes.subList(1, 3).stream().map(o -> o.getMaskResult().getId()).toList());
     }
 }

@@ -1,5 +1,7 @@
 package org.maskstream.stream;
 
+import org.maskstream.events.AvroCodec;
+import org.maskstream.events.RawRecord;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -78,7 +80,7 @@ class DecodeRequestsTest {
         assertEquals(0L, undecodable.getOffset());
 
         EditRequest truncated = TestRequests.request("t", 2, false, T);
-        byte[] png = DecodeRequests.bytes(truncated.getImage());
+        byte[] png = AvroCodec.bytes(truncated.getImage());
         truncated.setImage(ByteBuffer.wrap(Arrays.copyOf(png, png.length - 20)));
         assertEquals(DeadLetterKind.BAD_IMAGE, refusedOnce(DEFAULTS, CODEC.encode(truncated)).getKind());
 

@@ -1,5 +1,7 @@
 package org.maskstream.stream;
 
+import org.maskstream.events.AvroCodec;
+import org.maskstream.events.KafkaWiring;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
@@ -20,7 +22,7 @@ import org.maskstream.avro.MaskResult;
 import org.maskstream.data.Example;
 import org.maskstream.data.Images;
 import org.maskstream.data.Mask;
-import org.maskstream.model.IouCounts;
+import org.maskstream.metrics.IouCounts;
 import org.maskstream.model.MaskModel;
 import org.maskstream.train.Evaluator;
 
@@ -76,8 +78,8 @@ class EditMaskJobITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         EditMaskJob.configure(env, config);
-        EditMaskJob.build(env, config, KafkaWiring.requestSource(config, true), null,
-                KafkaWiring.masksSink(config), KafkaWiring.iouSink(config), KafkaWiring.deadLetterSink(config),
+        EditMaskJob.build(env, config, KafkaWiring.requestSource(config.kafka(), true), null,
+                KafkaWiring.masksSink(config.kafka()), KafkaWiring.iouSink(config.kafka()), KafkaWiring.deadLetterSink(config.kafka()),
                 loader);
         env.execute("edit-mask-job-test");
     }
@@ -132,7 +134,7 @@ class EditMaskJobITCase {
             }
         }
         List<String> refused = deadLetters.stream()
-                .map(d -> new String(DecodeRequests.bytes(d.getKey()), StandardCharsets.UTF_8) + " " + d.getKind()
+                .map(d -> new String(AvroCodec.bytes(d.getKey()), StandardCharsets.UTF_8) + " " + d.getKind()
                         + ": " + d.getReason())
                 .toList();
         assertEquals(expected, got, "missing " + missing + "; of these, written but not committed (partition@offset): "
@@ -242,9 +244,9 @@ class EditMaskJobITCase {
         List<Example> labeled = new ArrayList<>();
         for (EditRequest req : requests) {
             if (req.getGroundTruthMask() != null) {
-                labeled.add(new Example(req.getId(), Images.decode(DecodeRequests.bytes(req.getImage())),
+                labeled.add(new Example(req.getId(), Images.decode(AvroCodec.bytes(req.getImage())),
                         req.getInstruction(),
-                        Mask.fromImage(Images.decode(DecodeRequests.bytes(req.getGroundTruthMask())))));
+                        Mask.fromImage(Images.decode(AvroCodec.bytes(req.getGroundTruthMask())))));
             }
         }
         Map<String, IouCounts> perExample = new HashMap<>();
@@ -273,7 +275,7 @@ class EditMaskJobITCase {
                 }
                 case 8 -> {
                     EditRequest req = TestRequests.request("poison-truncated-png", 8, false, T0);
-                    byte[] png = DecodeRequests.bytes(req.getImage());
+                    byte[] png = AvroCodec.bytes(req.getImage());
                     req.setImage(ByteBuffer.wrap(Arrays.copyOf(png, png.length / 2)));
                     records.add(Map.entry(req.getId(), REQUESTS.encode(req)));
                     poison.put(req.getId(), DeadLetterKind.BAD_IMAGE);
@@ -322,9 +324,9 @@ class EditMaskJobITCase {
         assertEachIdOnce(good, results(config), deadLetters, config);
         Map<String, DeadLetterKind> refused = new LinkedHashMap<>();
         for (DeadLetter d : deadLetters) {
-            String key = new String(DecodeRequests.bytes(d.getKey()), StandardCharsets.UTF_8);
+            String key = new String(AvroCodec.bytes(d.getKey()), StandardCharsets.UTF_8);
             assertNull(refused.put(key, d.getKind()), "two dead letters for " + key);
-            assertArrayEquals(sentValues.get(key), DecodeRequests.bytes(d.getValue()), "original bytes of " + key);
+            assertArrayEquals(sentValues.get(key), AvroCodec.bytes(d.getValue()), "original bytes of " + key);
             assertEquals(config.requestsTopic(), d.getTopic());
             assertTrue(!d.getReason().isBlank(), key);
         }
@@ -415,8 +417,8 @@ class EditMaskJobITCase {
         List<DeadLetter> dlq = deadLetters(config);
         assertEquals(1, dlq.size(), dlq.toString());
         assertEquals(DeadLetterKind.UNDECODABLE, dlq.get(0).getKind());
-        assertEquals("kcat-key", new String(DecodeRequests.bytes(dlq.get(0).getKey()), StandardCharsets.UTF_8));
+        assertEquals("kcat-key", new String(AvroCodec.bytes(dlq.get(0).getKey()), StandardCharsets.UTF_8));
         assertEquals("this is not an edit request",
-                new String(DecodeRequests.bytes(dlq.get(0).getValue()), StandardCharsets.UTF_8));
+                new String(AvroCodec.bytes(dlq.get(0).getValue()), StandardCharsets.UTF_8));
     }
 }

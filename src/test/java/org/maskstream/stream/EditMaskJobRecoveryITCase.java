@@ -1,5 +1,9 @@
 package org.maskstream.stream;
 
+import org.maskstream.events.AvroCodec;
+import org.maskstream.events.KafkaWiring;
+import org.maskstream.events.RawRecord;
+import org.maskstream.events.RawRecordDeserializer;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.core.execution.JobClient;
@@ -81,8 +85,8 @@ class EditMaskJobRecoveryITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         EditMaskJob.configure(env, config);
-        EditMaskJob.build(env, config, KafkaWiring.requestSource(config, false, new FailOnceDeserializer()), null,
-                KafkaWiring.masksSink(config), KafkaWiring.iouSink(config), KafkaWiring.deadLetterSink(config),
+        EditMaskJob.build(env, config, KafkaWiring.requestSource(config.kafka(), false, new FailOnceDeserializer()), null,
+                KafkaWiring.masksSink(config.kafka()), KafkaWiring.iouSink(config.kafka()), KafkaWiring.deadLetterSink(config.kafka()),
                 SavedModels.LOADER);
         JobClient job = env.executeAsync("edit-mask-recovery-test");
         try {
@@ -161,8 +165,8 @@ class EditMaskJobRecoveryITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         EditMaskJob.configure(env, config);
-        EditMaskJob.build(env, config, KafkaWiring.requestSource(config, true), null,
-                KafkaWiring.masksSink(config), KafkaWiring.iouSink(config), KafkaWiring.deadLetterSink(config),
+        EditMaskJob.build(env, config, KafkaWiring.requestSource(config.kafka(), true), null,
+                KafkaWiring.masksSink(config.kafka()), KafkaWiring.iouSink(config.kafka()), KafkaWiring.deadLetterSink(config.kafka()),
                 ref -> new FaultInjectingModel(SavedModels.LOADER.load(ref), EditMaskJobRecoveryITCase::stallOnce));
         env.execute("edit-mask-stall-test");
 

@@ -1,5 +1,6 @@
 package org.maskstream.stream;
 
+import org.maskstream.demo.EmbeddedKafka;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;

@@ -1,5 +1,7 @@
 package org.maskstream.stream;
 
+import org.maskstream.events.AvroCodec;
+import org.maskstream.events.KafkaWiring;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -13,9 +15,8 @@ import org.maskstream.avro.LabeledExample;
 import org.maskstream.data.Dataset;
 import org.maskstream.data.Example;
 import org.maskstream.data.GatheredStore;
-import org.maskstream.retrain.Gather;
 import org.maskstream.retrain.RetrainFixtures;
-import org.maskstream.retrain.Splits;
+import org.maskstream.data.Splits;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,8 +74,8 @@ class GatherITCase {
         env.setParallelism(2);
         EditMaskJob.configure(env, config);
         EditMaskJob.Topology topology = EditMaskJob.build(env, config,
-                KafkaWiring.requestSource(config, false, new EditMaskJobRecoveryITCase.FailOnceDeserializer()), null,
-                KafkaWiring.masksSink(config), KafkaWiring.iouSink(config), KafkaWiring.deadLetterSink(config),
+                KafkaWiring.requestSource(config.kafka(), false, new EditMaskJobRecoveryITCase.FailOnceDeserializer()), null,
+                KafkaWiring.masksSink(config.kafka()), KafkaWiring.iouSink(config.kafka()), KafkaWiring.deadLetterSink(config.kafka()),
                 SavedModels.LOADER);
         Gather.attach(topology.requests(), config);
         JobClient job = env.executeAsync("gather-test");

@@ -1,5 +1,7 @@
 package org.maskstream.stream;
 
+import org.maskstream.events.AvroCodec;
+import org.maskstream.events.KafkaWiring;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
@@ -18,11 +20,9 @@ import org.maskstream.data.Example;
 import org.maskstream.data.GatheredStore;
 import org.maskstream.model.SavedModel;
 import org.maskstream.retrain.Attempt;
-import org.maskstream.retrain.Gather;
-import org.maskstream.retrain.HotSwap;
 import org.maskstream.retrain.ModelFolders;
 import org.maskstream.retrain.ModelRegistry;
-import org.maskstream.retrain.ModelUpdatePublisher;
+import org.maskstream.events.ModelUpdatePublisher;
 import org.maskstream.retrain.RegisteredModel;
 import org.maskstream.retrain.RetrainFixtures;
 import org.maskstream.retrain.RetrainOptions;
@@ -87,7 +87,7 @@ class HotSwapITCase {
             awaitResults(config);
             awaitStore(store, before.size());
 
-            try (ModelUpdatePublisher publisher = new ModelUpdatePublisher(config)) {
+            try (ModelUpdatePublisher publisher = new ModelUpdatePublisher(config.kafka())) {
                 attempt = new Retrainer(registry, store.toUri(), null, new RetrainOptions(Duration.ofSeconds(8), 50,
                         16, 5e-3f, 5, 0.02, 20, false), publisher::publish).runOnce();
             }
@@ -158,7 +158,7 @@ class HotSwapITCase {
         StreamConfig config = StreamTestKafka.freshConfig(KAFKA.broker(), info, weak.dir().toString(), Map.of());
 
         JobClient job = start(config, false);
-        try (ModelUpdatePublisher publisher = new ModelUpdatePublisher(config)) {
+        try (ModelUpdatePublisher publisher = new ModelUpdatePublisher(config.kafka())) {
             publisher.publish(update(good, ModelFolders.uri(tampered)));
             produce(config, "served-by-old", 60, 3);
             Map<String, MaskResult> served = awaitResults(config);
@@ -182,10 +182,10 @@ class HotSwapITCase {
         env.setParallelism(2);
         EditMaskJob.configure(env, config);
         EditMaskJob.Topology topology = EditMaskJob.build(env, config, withFailureSwitch
-                        ? KafkaWiring.requestSource(config, false, new EditMaskJobRecoveryITCase.FailOnceDeserializer())
-                        : KafkaWiring.requestSource(config, false),
-                HotSwap.verified(env, HotSwap.source(config), SavedModels.LOADER),
-                KafkaWiring.masksSink(config), KafkaWiring.iouSink(config), KafkaWiring.deadLetterSink(config), SavedModels.LOADER);
+                        ? KafkaWiring.requestSource(config.kafka(), false, new EditMaskJobRecoveryITCase.FailOnceDeserializer())
+                        : KafkaWiring.requestSource(config.kafka(), false),
+                HotSwap.verified(env, KafkaWiring.modelUpdatesSource(config.kafka()), SavedModels.LOADER),
+                KafkaWiring.masksSink(config.kafka()), KafkaWiring.iouSink(config.kafka()), KafkaWiring.deadLetterSink(config.kafka()), SavedModels.LOADER);
         Gather.attach(topology.requests(), config);
         return env.executeAsync("hot-swap-test");
     }

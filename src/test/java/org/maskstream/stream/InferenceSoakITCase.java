@@ -2,11 +2,11 @@ package org.maskstream.stream;
 
 import org.junit.jupiter.api.Test;
 import org.maskstream.avro.EditRequest;
+import org.maskstream.avro.InferenceOutcome;
 import org.maskstream.avro.InferenceRequest;
-import org.maskstream.data.Images;
+import org.maskstream.avro.ModelRef;
 import org.maskstream.model.MaskModel;
 
-import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -42,18 +42,12 @@ class InferenceSoakITCase {
         }
         long warmRss = 0;
         long lastRss = 0;
-        try (MaskModel model = SavedModels.LOADER.load(EditMaskJob.initialModel(
-                StreamConfig.builder().model(TestModels.tiny().toString()).build()))) {
+        ModelRef ref = EditMaskJob.initialModel(StreamConfig.builder().model(TestModels.tiny().toString()).build());
+        try (MaskModel model = SavedModels.LOADER.load(ref)) {
             for (int done = 0; done < total; done += BATCH) {
-                List<BufferedImage> images = new ArrayList<>();
-                List<String> instructions = new ArrayList<>();
-                for (InferenceRequest r : batch) {
-                    images.add(Images.decode(DecodeRequests.bytes(r.getRequest().getImage())));
-                    instructions.add(r.getRequest().getInstruction());
-                }
-                List<float[]> p = model.predict(images, instructions);
-                for (int i = 0; i < batch.size(); i++) {
-                    Predictions.toResult(batch.get(i), model.version(), model.inputSize(), model.threshold(), p.get(i), 0);
+                List<InferenceOutcome> outcomes = BatchOutcomes.predict(model, ref, batch, () -> 0);
+                if (outcomes.size() != batch.size() || outcomes.stream().anyMatch(o -> o.getMaskResult() == null)) {
+                    throw new AssertionError("a soak batch was not served: " + outcomes);
                 }
                 if (done % 10_000 == 0) {
                     System.gc();

@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.maskstream.avro.IouMetric;
 import org.maskstream.avro.MaskResult;
 import org.maskstream.avro.PixelCounts;
-import org.maskstream.model.IouCounts;
+import org.maskstream.metrics.IouCounts;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;

@@ -1,5 +1,7 @@
 package org.maskstream.stream;
 
+import org.maskstream.demo.EmbeddedKafka;
+import org.maskstream.events.KafkaWiring;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,12 +28,21 @@ public final class StreamTestKafka {
     private StreamTestKafka() {
     }
 
+    /** Prefixes every topic name of {@code builder}, so a test gets fresh topics on a shared broker. */
+    public static StreamConfig.Builder prefixTopics(StreamConfig.Builder builder, String prefix) {
+        for (StreamConfig.Key k : List.of(StreamConfig.Key.TOPIC_REQUESTS, StreamConfig.Key.TOPIC_MASKS,
+                StreamConfig.Key.TOPIC_IOU, StreamConfig.Key.TOPIC_DLQ, StreamConfig.Key.TOPIC_MODEL_UPDATES,
+                StreamConfig.Key.TOPIC_LABELS)) {
+            builder.set(k, prefix + k.defaultValue());
+        }
+        return builder;
+    }
+
     /** A config on fresh topics (2 partitions), group and transactional ids named after the test. */
     public static StreamConfig freshConfig(EmbeddedKafka kafka, TestInfo info, String model, Map<StreamConfig.Key, Object> extra) {
         String name = info.getTestMethod().orElseThrow().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        StreamConfig.Builder builder = StreamConfig.builder()
+        StreamConfig.Builder builder = prefixTopics(StreamConfig.builder(), name + "-")
                 .bootstrapServers(kafka.bootstrapServers())
-                .topicPrefix(name + "-")
                 .model(model)
                 .set(StreamConfig.Key.GROUP_ID, name)
                 .set(StreamConfig.Key.TRANSACTIONAL_ID_PREFIX, name)
@@ -48,7 +59,7 @@ public final class StreamTestKafka {
 
     /** Writes key/value pairs to the config's request topic and waits for every ack; fails if one is refused. */
     public static void produce(StreamConfig config, List<Map.Entry<String, byte[]>> records) {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaWiring.byteProducerProperties(config))) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaWiring.byteProducerProperties(config.kafka()))) {
             List<Map.Entry<String, Future<RecordMetadata>>> sent = new ArrayList<>();
             for (Map.Entry<String, byte[]> r : records) {
                 byte[] key = r.getKey() == null ? null : r.getKey().getBytes(StandardCharsets.UTF_8);
@@ -101,7 +112,7 @@ public final class StreamTestKafka {
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(StreamConfig config, String isolation) {
-        Properties properties = KafkaWiring.byteConsumerProperties(config, "test-reader-" + UUID.randomUUID());
+        Properties properties = KafkaWiring.byteConsumerProperties(config.kafka(), "test-reader-" + UUID.randomUUID());
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         return new KafkaConsumer<>(properties);
     }

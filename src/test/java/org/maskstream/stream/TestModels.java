@@ -1,5 +1,7 @@
 package org.maskstream.stream;
 
+import org.maskstream.demo.DemoModel;
+import org.maskstream.util.Directories;
 import org.maskstream.data.synth.Phrasing;
 import org.maskstream.data.synth.SceneGenerator;
 import org.maskstream.train.TrainOptions;

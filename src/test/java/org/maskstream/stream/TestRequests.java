@@ -1,5 +1,6 @@
 package org.maskstream.stream;
 
+import org.maskstream.demo.RequestProducer;
 import org.maskstream.avro.EditRequest;
 import org.maskstream.data.Example;
 import org.maskstream.data.synth.Phrasing;

@@ -3,7 +3,7 @@ package org.maskstream.train;
 import org.junit.jupiter.api.Test;
 import org.maskstream.data.Example;
 import org.maskstream.data.Mask;
-import org.maskstream.model.IouCounts;
+import org.maskstream.metrics.IouCounts;
 import org.maskstream.model.MaskModel;
 
 import java.awt.image.BufferedImage;

@@ -104,11 +104,6 @@ public record Scene(int size, Background background, List<SceneObject> objects, 
         return new Mask(size, size, px);
     }
 
-    /** The full silhouette of object {@code index}, as if it were alone. */
-    public Mask fullMask(int index) {
-        return visibleMask(objects.subList(index, index + 1), 0, size);
-    }
-
     private BufferedImage paint(List<SceneObject> drawn, List<Shape> overlays) {
         int[] pixels = new int[size * size];
         background.paint(pixels, size);

@@ -1,0 +1,114 @@
+package org.maskstream.demo;
+
+import org.maskstream.util.Directories;
+import org.maskstream.data.Example;
+import org.maskstream.data.synth.Phrasing;
+import org.maskstream.data.synth.Scene;
+import org.maskstream.data.synth.SceneGenerator;
+import org.maskstream.model.InvalidModelException;
+import org.maskstream.model.MaskModel;
+import org.maskstream.model.SavedModel;
+import org.maskstream.train.TrainOptions;
+import org.maskstream.train.TrainResult;
+import org.maskstream.train.Trainer;
+import org.maskstream.train.TrainingDivergedException;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The demo's model: trained once on synthetic scenes into a cache folder, with a progress bar, then reused. The
+ * training options are written beside it ({@value #RECIPE}) so the same model can be made with {@code train}.
+ */
+public final class DemoModel {
+    /** Where the demo keeps its model between runs. */
+    public static final Path DEFAULT_DIR = Path.of(System.getProperty("user.home"), ".cache", "maskstream", "demo-model");
+    static final String RECIPE = "TRAINED_BY.txt";
+    static final int SIZE = 64;
+    private static final long TRAIN_SEED = 11;
+    private static final long VALIDATION_SEED = 12;
+    private static final int TRAIN_SCENES = 1200;
+    private static final int VALIDATION_SCENES = 100;
+    private static final Duration BUDGET = Duration.ofSeconds(150);
+    /** Where the demo keeps the deliberately weak model its retraining loop starts from. */
+    public static final Path WEAK_DIR = DEFAULT_DIR.resolveSibling("demo-model-weak");
+    /** The weak model's training time: a few dozen steps, far from what the data allows. */
+    public static final Duration WEAK_BUDGET = Duration.ofSeconds(3);
+    private static final float LEARNING_RATE = 1e-3f;
+
+    private DemoModel() {
+    }
+
+    /** The model folder in {@code dir}, training it first when there is none (or a damaged one). */
+    public static Path ensure(Path dir, PrintStream out) {
+        return ensure(dir, BUDGET, out);
+    }
+
+    /** As {@link #ensure(Path, PrintStream)}, training for at most {@code budget}. */
+    public static Path ensure(Path dir, Duration budget, PrintStream out) {
+        if (Files.isDirectory(dir)) {
+            // load it, not just its config: a model saved by an older maskstream may no longer fit the network
+            try (MaskModel ignored = SavedModel.load(dir)) {
+                return dir;
+            } catch (InvalidModelException e) {
+                out.println("the demo model in " + dir + " is unusable (" + e.getMessage() + "): training it again");
+            }
+        }
+        out.printf(Locale.ROOT, "no demo model in %s yet: training a small one on %d synthetic scenes "
+                + "(at most %d s, once; later runs reuse it)%n", dir, TRAIN_SCENES, budget.toSeconds());
+        SceneGenerator generator = new SceneGenerator(SIZE, Phrasing.NORMAL);
+        List<Example> train = scenes(generator, TRAIN_SEED, TRAIN_SCENES);
+        List<Example> validation = scenes(generator, VALIDATION_SEED, VALIDATION_SCENES);
+        Path partial = dir.resolveSibling(dir.getFileName() + ".partial");
+        try {
+            TrainResult result = null;
+            TrainOptions options = null;
+            for (float lr = LEARNING_RATE; result == null; lr /= 2) {
+                // small and quick to train: the demo shows the stream, the study (experiment) the best models
+                options = TrainOptions.builder().inputSize(SIZE).dim(32).layers(1).batchSize(16).learningRate(lr)
+                        .epochs(40).timeLimit(budget).checkpoints(false).progress(true).build();
+                Directories.deleteRecursively(partial);
+                try {
+                    result = Trainer.train(train, validation, options, partial);
+                } catch (TrainingDivergedException e) {
+                    if (lr < LEARNING_RATE / 4) {
+                        throw e;
+                    }
+                    out.println("training diverged (" + e.getMessage() + "); starting again at half the learning rate");
+                }
+            }
+            Files.writeString(result.modelDir().resolve(RECIPE), String.format(Locale.ROOT,
+                    "Trained by 'maskstream demo' (org.maskstream.demo.DemoModel): %d synthetic %dpx scenes of seed %d"
+                            + " (validation: %d of seed %d), options %s.%nBest epoch %d: %s.%n",
+                    TRAIN_SCENES, SIZE, TRAIN_SEED, VALIDATION_SCENES, VALIDATION_SEED, options.describe(),
+                    result.bestEpoch(), result.best()));
+            Directories.deleteRecursively(dir);
+            Files.createDirectories(dir.getParent());
+            Files.move(result.modelDir(), dir, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the demo model to " + dir + ": " + e.getMessage(), e);
+        } finally {
+            Directories.deleteRecursively(partial);
+        }
+        out.println("demo model saved in " + dir);
+        return dir;
+    }
+
+    /** Scenes {@code 0..count-1} of {@code seed} as labeled examples. */
+    public static List<Example> scenes(SceneGenerator generator, long seed, int count) {
+        List<Example> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            Scene s = generator.scene(seed, i);
+            out.add(new Example(SceneGenerator.id(seed, i), s.render(), s.instruction(), s.targetMask()));
+        }
+        return out;
+    }
+}

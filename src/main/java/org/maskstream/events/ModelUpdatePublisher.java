@@ -1,0 +1,51 @@
+package org.maskstream.events;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.maskstream.avro.ModelUpdate;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Sends {@link ModelUpdate}s to the {@code model-updates} topic, waiting for the broker's ack. Every update has the
+ * same key ({@value #KEY}): they share a partition, so the job sees them in promotion order whatever the topic's
+ * partition count, and a compacted topic keeps just the latest.
+ */
+public final class ModelUpdatePublisher implements AutoCloseable {
+    public static final String KEY = "promoted-model";
+    private static final long ACK_TIMEOUT_S = 30;
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final String topic;
+    private final AvroCodec<ModelUpdate> codec = AvroCodec.of(ModelUpdate.class);
+
+    public ModelUpdatePublisher(KafkaSettings kafka) {
+        var properties = KafkaWiring.byteProducerProperties(kafka);
+        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        this.producer = new KafkaProducer<>(properties);
+        this.topic = kafka.topics().modelUpdates();
+    }
+
+    /** Publishes {@code update}; returns once the broker has it. */
+    public void publish(ModelUpdate update) {
+        try {
+            producer.send(new ProducerRecord<>(topic, KEY.getBytes(StandardCharsets.UTF_8),
+                    codec.encode(update))).get(ACK_TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing model update " + update.getVersion(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot publish model update " + update.getVersion() + " to " + topic
+                    + ": " + e.getMessage() + " (is the broker reachable and the topic created?)", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}
