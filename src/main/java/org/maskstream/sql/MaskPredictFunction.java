@@ -36,8 +36,10 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>A row refused by the checks or whose inference fails on its own gives no output row (ML_PREDICT then drops
  * it), is logged, and counts in the {@code maskstream.deadLetters} counter of its kind on this operator.
+ *
+ * <p>Public because the planner's generated code casts to it.
  */
-final class MaskPredictFunction extends AsyncPredictFunction {
+public final class MaskPredictFunction extends AsyncPredictFunction {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(MaskPredictFunction.class);
 
