@@ -41,41 +41,51 @@ final class BatchOutcomes {
      */
     static List<InferenceOutcome> predict(MaskModel model, ModelRef ref, List<InferenceRequest> requests,
                                           LongSupplier clock) {
-        List<InferenceOutcome> outcomes = new ArrayList<>(requests.size());
+        // outcomes stay in request order: callers complete each request's future with the outcome at its index
+        InferenceOutcome[] outcomes = new InferenceOutcome[requests.size()];
         List<DecodedRequest> batch = new ArrayList<>(requests.size());
-        for (InferenceRequest request : requests) {
+        List<Integer> positions = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
             try {
-                batch.add(DecodedRequest.decode(request));
+                batch.add(DecodedRequest.decode(requests.get(i)));
+                positions.add(i);
             } catch (DecodedRequest.Undecodable e) {
-                outcomes.add(refused(request, e.kind, e.getMessage()));
+                outcomes[i] = refused(requests.get(i), e.kind, e.getMessage());
             }
         }
         if (batch.isEmpty()) {
-            return outcomes;
+            return List.of(outcomes);
         }
         try {
-            outcomes.addAll(predictTogether(model, batch, clock));
-            return outcomes;
+            place(outcomes, positions, predictTogether(model, batch, clock));
+            return List.of(outcomes);
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError batchFailure) {
             if (batch.size() == 1) {
                 LOG.error("inference failed for request {} on model {}; it goes to the dead letters",
                         batch.get(0).request().getRequest().getId(), ref.getUri(), batchFailure);
-                outcomes.add(failed(batch.get(0).request(), ref, batchFailure));
-                return outcomes;
+                outcomes[positions.get(0)] = failed(batch.get(0).request(), ref, batchFailure);
+                return List.of(outcomes);
             }
             LOG.warn("inference failed for a batch of {} on model {}; running its requests one at a time",
                     batch.size(), ref.getUri(), batchFailure);
         }
-        for (DecodedRequest request : batch) {
+        for (int k = 0; k < batch.size(); k++) {
+            DecodedRequest request = batch.get(k);
             try {
-                outcomes.addAll(predictTogether(model, List.of(request), clock));
+                outcomes[positions.get(k)] = predictTogether(model, List.of(request), clock).get(0);
             } catch (RuntimeException | OutOfMemoryError | StackOverflowError alone) {
                 LOG.error("inference failed for request {} on model {} on its own too; it goes to the dead letters",
                         request.request().getRequest().getId(), ref.getUri(), alone);
-                outcomes.add(failed(request.request(), ref, alone));
+                outcomes[positions.get(k)] = failed(request.request(), ref, alone);
             }
         }
-        return outcomes;
+        return List.of(outcomes);
+    }
+
+    private static void place(InferenceOutcome[] outcomes, List<Integer> positions, List<InferenceOutcome> results) {
+        for (int k = 0; k < results.size(); k++) {
+            outcomes[positions.get(k)] = results.get(k);
+        }
     }
 
     /** Dead letters for a whole batch whose model could not be had (e.g. it failed to load). */

@@ -27,12 +27,18 @@ public class CountDeadLetters extends RichMapFunction<DeadLetter, DeadLetter> {
 
     @Override
     public void open(OpenContext openContext) {
-        MetricGroup group = StreamMetrics.group(getRuntimeContext().getMetricGroup());
-        counters = new EnumMap<>(DeadLetterKind.class);
+        counters = counters(getRuntimeContext().getMetricGroup());
+    }
+
+    /** One {@link StreamMetrics#DEAD_LETTERS} counter per kind in {@code operatorGroup}'s maskstream group. */
+    public static EnumMap<DeadLetterKind, Counter> counters(MetricGroup operatorGroup) {
+        MetricGroup group = StreamMetrics.group(operatorGroup);
+        EnumMap<DeadLetterKind, Counter> counters = new EnumMap<>(DeadLetterKind.class);
         // Registered up front so dashboards show a zero rather than no series.
         for (DeadLetterKind kind : DeadLetterKind.values()) {
             counters.put(kind, group.addGroup(StreamMetrics.KIND_LABEL, kind.name()).counter(StreamMetrics.DEAD_LETTERS));
         }
+        return counters;
     }
 
     @Override

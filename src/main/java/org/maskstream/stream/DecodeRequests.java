@@ -43,30 +43,37 @@ public class DecodeRequests extends ProcessFunction<RawRecord, InferenceRequest>
 
     @Override
     public void processElement(RawRecord raw, Context ctx, Collector<InferenceRequest> out) {
-        Refusal refusal;
-        try {
-            refusal = validate(raw, out);
-        } catch (RuntimeException e) {
-            refusal = new Refusal(DeadLetterKind.UNDECODABLE, "unexpected decoding failure: " + e);
-        } catch (Error e) {
-            if (!Failures.isOwnedByTheWork(e)) {
-                throw e;
-            }
-            refusal = new Refusal(DeadLetterKind.UNDECODABLE, "decoding the record failed: " + e);
-        }
+        Refusal refusal = decode(raw, out);
         if (refusal != null) {
             ctx.output(DeadLetters.TAG, DeadLetters.of(raw, refusal.kind, refusal.reason));
         }
     }
 
-    private record Refusal(DeadLetterKind kind, String reason) {
+    /** Why a record was refused: its dead-letter kind and a reason a person can act on. */
+    public record Refusal(DeadLetterKind kind, String reason) {
+    }
+
+    /**
+     * Decodes and checks one record: emits the request to {@code out} and returns null, or returns why it was
+     * refused. Never throws.
+     */
+    public Refusal decode(RawRecord raw, Collector<InferenceRequest> out) {
+        try {
+            return validate(raw, out);
+        } catch (RuntimeException e) {
+            return new Refusal(DeadLetterKind.UNDECODABLE, "unexpected decoding failure: " + e);
+        } catch (Error e) {
+            if (!Failures.isOwnedByTheWork(e)) {
+                throw e;
+            }
+            return new Refusal(DeadLetterKind.UNDECODABLE, "decoding the record failed: " + e);
+        }
     }
 
     /** An image or mask that passed its checks: its header and the heap its decoded raster takes. */
     private record Checked(ImageHeader header, Refusal refusal) {
     }
 
-    /** Emits the request and returns null, or returns why it was refused. */
     private Refusal validate(RawRecord raw, Collector<InferenceRequest> out) {
         if (raw.value == null || raw.value.length == 0) {
             return new Refusal(DeadLetterKind.UNDECODABLE, "the record has no value");

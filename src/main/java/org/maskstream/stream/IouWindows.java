@@ -48,11 +48,7 @@ public final class IouWindows {
         @Override
         public Accumulator add(MaskResult result, Accumulator acc) {
             PixelCounts c = result.getPixelCounts();
-            IouCounts one = IouCounts.ofCounts(c.getTp(), c.getFp(), c.getFn(), c.getTn());
-            acc.counts = acc.counts.merge(one);
-            acc.fgIous = Arrays.copyOf(acc.fgIous, acc.fgIous.length + 1);
-            acc.fgIous[acc.fgIous.length - 1] = one.fgIou();
-            return acc;
+            return IouWindows.add(acc, c.getTp(), c.getFp(), c.getFn(), c.getTn());
         }
 
         @Override
@@ -97,7 +93,17 @@ public final class IouWindows {
         }
     }
 
-    static IouMetric toMetric(String modelVersion, long start, long end, Accumulator acc) {
+    /** Adds one labeled result's pixel counts to {@code acc} (also SQL's {@code MASK_IOU}). */
+    public static Accumulator add(Accumulator acc, long tp, long fp, long fn, long tn) {
+        IouCounts one = IouCounts.ofCounts(tp, fp, fn, tn);
+        acc.counts = acc.counts.merge(one);
+        acc.fgIous = Arrays.copyOf(acc.fgIous, acc.fgIous.length + 1);
+        acc.fgIous[acc.fgIous.length - 1] = one.fgIou();
+        return acc;
+    }
+
+    /** The window's metric (also SQL's {@code MASK_IOU}, which passes its own window bounds). */
+    public static IouMetric toMetric(String modelVersion, long start, long end, Accumulator acc) {
         double[] sorted = acc.fgIous.clone();
         Arrays.sort(sorted);
         return IouMetric.newBuilder()

@@ -17,7 +17,7 @@ public final class StreamTestCluster {
     }
 
     /** With the settings of {@code conf} as well, e.g. a metric reporter. */
-    static MiniClusterExtension create(Configuration conf) {
+    public static MiniClusterExtension create(Configuration conf) {
         // the REST endpoint's upload folder defaults to /tmp/flink-web-upload and outlives the cluster
         conf.set(WebOptions.UPLOAD_DIR, Path.of("target", "flink-web-upload").toAbsolutePath().toString());
         return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()

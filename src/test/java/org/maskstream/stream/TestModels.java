@@ -15,14 +15,14 @@ import java.time.Duration;
  * (32 px), into {@code target/}. Its quality does not matter; the tests compare the stream with {@code eval} on
  * the same model.
  */
-final class TestModels {
+public final class TestModels {
     private static final Path DIR = Path.of("target", "stream-test-model").toAbsolutePath();
     private static boolean trained;
 
     private TestModels() {
     }
 
-    static synchronized Path tiny() {
+    public static synchronized Path tiny() {
         if (!trained) {
             Directories.deleteRecursively(DIR);
             TrainOptions options = TrainOptions.builder().inputSize(TestRequests.SIZE).dim(16).layers(1).heads(2)

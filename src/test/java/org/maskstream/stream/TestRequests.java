@@ -10,8 +10,8 @@ import org.maskstream.data.synth.SceneGenerator;
 import java.time.Instant;
 
 /** Small synthetic edit requests for stream tests: scenes of the synthetic benchmark at 32 px. */
-final class TestRequests {
-    static final int SIZE = 32;
+public final class TestRequests {
+    public static final int SIZE = 32;
     private static final long SEED = 5;
     private static final SceneGenerator GENERATOR = new SceneGenerator(SIZE, Phrasing.NORMAL);
 
@@ -19,7 +19,7 @@ final class TestRequests {
     }
 
     /** Scene {@code index} as a request, with its mask when {@code labeled}. */
-    static EditRequest request(String id, long index, boolean labeled, Instant eventTime) {
+    public static EditRequest request(String id, long index, boolean labeled, Instant eventTime) {
         Scene s = GENERATOR.scene(SEED, (int) index);
         return RequestProducer.toRequest(new Example(id, s.render(), s.instruction(), s.targetMask()), id, eventTime,
                 labeled);
