@@ -1,5 +1,5 @@
--- Live edit masks and IoU per model version, from SQL: bin/maskstream sql -f examples/sql/live-iou.sql
--- (see docs/sql.md). `sql` fills in the ${...} variables from its options; `--var NAME=VALUE` sets any of them.
+-- Live edit masks and IoU per model version, from SQL (see docs/sql.md). SqlScript fills in the placeholders;
+-- SqlPredictITCase runs this file against the embedded broker and compares it with the DataStream job.
 
 -- Rows wait in the model's micro-batches: let enough of them be in flight to fill one (4 x batch.size, as the job).
 SET 'table.exec.async-ml-predict.max-concurrent-operations' = '64';
