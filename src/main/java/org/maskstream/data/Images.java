@@ -9,6 +9,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * Image helpers shared by the data, model and stream parts. Resampling is done here in plain Java rather than with
@@ -115,5 +117,20 @@ public final class Images {
 
     private static int channel(int rgb, int shift) {
         return (rgb >> shift) & 0xFF;
+    }
+
+    /**
+     * Each image resized to {@code size x size}, as RGB bytes in NHWC order {@code [n, size, size, 3]}: the input of
+     * the TensorFlow-exported ONNX graphs (MobileNetV2, the SSD detector). A direct buffer, flipped, ready to read.
+     */
+    public static ByteBuffer rgbBytesNhwc(List<BufferedImage> images, int size) {
+        ByteBuffer pixels = ByteBuffer.allocateDirect(images.size() * size * size * 3);
+        for (BufferedImage image : images) {
+            int[] rgb = resizeSquare(image, size).getRGB(0, 0, size, size, null, 0, size);
+            for (int p : rgb) {
+                pixels.put((byte) (p >> 16)).put((byte) (p >> 8)).put((byte) p);
+            }
+        }
+        return pixels.flip();
     }
 }

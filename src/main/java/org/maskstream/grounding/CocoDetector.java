@@ -154,15 +154,7 @@ public final class CocoDetector {
 
     private synchronized Raw run(List<BufferedImage> images) {
         int n = images.size();
-        ByteBuffer pixels = ByteBuffer.allocateDirect(n * INPUT_SIZE * INPUT_SIZE * 3);
-        for (BufferedImage image : images) {
-            int[] rgb = Images.resizeSquare(image, INPUT_SIZE).getRGB(0, 0, INPUT_SIZE, INPUT_SIZE, null, 0,
-                    INPUT_SIZE);
-            for (int p : rgb) {
-                pixels.put((byte) (p >> 16)).put((byte) (p >> 8)).put((byte) p);
-            }
-        }
-        pixels.flip();
+        ByteBuffer pixels = Images.rgbBytesNhwc(images, INPUT_SIZE);
         try (NDManager scope = NDManager.newBaseManager(model.getNDManager().getDevice(), ONNX_ENGINE)) {
             NDArray input = scope.create(pixels, new Shape(n, INPUT_SIZE, INPUT_SIZE, 3), DataType.UINT8);
             NDList out = predictor.predict(new NDList(input));

@@ -100,16 +100,7 @@ public final class MobileNet {
             throw new IllegalArgumentException("no images to encode");
         }
         int n = images.size();
-        int plane = INPUT_SIZE * INPUT_SIZE;
-        ByteBuffer pixels = ByteBuffer.allocateDirect(n * plane * 3);
-        for (BufferedImage image : images) {
-            int[] rgb = Images.resizeSquare(image, INPUT_SIZE).getRGB(0, 0, INPUT_SIZE, INPUT_SIZE, null, 0,
-                    INPUT_SIZE);
-            for (int p : rgb) {
-                pixels.put((byte) (p >> 16)).put((byte) (p >> 8)).put((byte) p);
-            }
-        }
-        pixels.flip();
+        ByteBuffer pixels = Images.rgbBytesNhwc(images, INPUT_SIZE);
         try (NDManager scope = NDManager.newBaseManager(model.getNDManager().getDevice(), ONNX_ENGINE)) {
             NDArray input = scope.create(pixels, new Shape(n, INPUT_SIZE, INPUT_SIZE, 3), DataType.UINT8);
             NDList out = predictor.predict(new NDList(input));
