@@ -11,7 +11,6 @@ import org.maskstream.model.ModelConfig;
 import org.maskstream.model.SavedModel;
 import org.maskstream.model.Vocabulary;
 import org.maskstream.demo.DemoModel;
-import org.maskstream.train.TrainOptions;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -34,11 +33,11 @@ final class BenchModels {
         return DemoModel.scenes(new SceneGenerator(size, Phrasing.NORMAL), TRAFFIC_SEED, count);
     }
 
-    /** The default architecture ({@code TrainOptions} defaults) at {@code inputSize} px and {@code maxTokens}. */
+    /** The default architecture (the {@code train} defaults) at {@code inputSize} px and {@code maxTokens}. */
     static ModelConfig defaultConfig(int inputSize, int maxTokens, List<Example> vocabularyFrom) {
-        ModelConfig config = TrainOptions.builder().build().modelConfig(
-                Vocabulary.build(vocabularyFrom.stream().map(Example::instruction).toList()).words());
-        return config.toBuilder().inputSize(inputSize).maxTokens(maxTokens).build();
+        return ModelConfig.builder().inputSize(inputSize).maxTokens(maxTokens)
+                .vocabulary(Vocabulary.build(vocabularyFrom.stream().map(Example::instruction).toList()).words())
+                .build();
     }
 
     /** Saves a randomly initialised network of {@code config} into {@code dir} (a model folder) and returns it. */

@@ -7,6 +7,7 @@ import org.maskstream.model.Decoder;
 import org.maskstream.model.Fusion;
 import org.maskstream.model.InvalidModelException;
 import org.maskstream.model.LossKind;
+import org.maskstream.model.ModelConfig;
 import org.maskstream.model.PretrainedEncoders;
 import org.maskstream.train.EpochMetrics;
 import org.maskstream.train.Stage;
@@ -28,13 +29,16 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code maskstream train}: trains a model on a dataset folder and saves it. */
-@Command(name = "train", mixinStandardHelpOptions = true, defaultValueProvider = TrainCommand.Defaults.class,
+@Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Trains an edit-mask model (image + instruction -> region) on a dataset folder and saves it "
                 + "in --out: parameters, config.json, metrics.json, parameters.sha256, plus metrics.jsonl, "
                 + "curves.png and checkpoints/epoch-NNN/.",
                 "The saved model is the epoch with the best validation foreground IoU (the last epoch without "
                 + "--val). Same seed, same data: same model (on the CPU)."})
 public final class TrainCommand implements Callable<Integer> {
+    /** The options' defaults, set in one place: {@link TrainOptions#builder()} and {@link ModelConfig#builder()}. */
+    private static final TrainOptions DEFAULTS = TrainOptions.builder().build();
+    private static final ModelConfig MODEL = DEFAULTS.model();
 
     @Option(names = "--data", required = true, description = "Training dataset folder (with manifest.jsonl).")
     Path data;
@@ -46,59 +50,59 @@ public final class TrainCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--fusion", description = "concat, outer, xattn-pooled or xattn (default: ${DEFAULT-VALUE}).")
-    String fusion;
+    String fusion = MODEL.fusion().id();
 
     @Option(names = "--decoder", description = "upconv or unet (default: ${DEFAULT-VALUE}).")
-    String decoder;
+    String decoder = MODEL.decoder().id();
 
     @Option(names = "--loss", description = "bce, bce+iou, bce+dice or bce+boundary (default: ${DEFAULT-VALUE}).")
-    String loss;
+    String loss = DEFAULTS.loss().id();
 
     @Option(names = "--epochs", description = "Passes over the training data (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    int epochs = DEFAULTS.epochs();
 
     @Option(names = "--batch", description = "Examples per step (default: ${DEFAULT-VALUE}).")
-    int batch;
+    int batch = DEFAULTS.batchSize();
 
     @Option(names = "--size", description = "Side in pixels the model reads images at and predicts masks at; "
             + "8 times a power of two (default: ${DEFAULT-VALUE}).")
-    int size;
+    int size = MODEL.inputSize();
 
     @Option(names = "--seed", description = "Seed of initialization, shuffling and flips (default: ${DEFAULT-VALUE}).")
-    long seed;
+    long seed = DEFAULTS.seed();
 
     @Option(names = "--lr", description = "Peak learning rate of Adam, after the warm-up (default: ${DEFAULT-VALUE}).")
-    float lr;
+    float lr = DEFAULTS.learningRate();
 
     @Option(names = "--warmup", description = "Warm-up steps from 0 to --lr (default: ${DEFAULT-VALUE}).")
-    int warmup;
+    int warmup = DEFAULTS.warmupSteps();
 
     @Option(names = "--clip", description = "Gradient clipping bound, per element (default: ${DEFAULT-VALUE}).")
-    float clip;
+    float clip = DEFAULTS.clipGradient();
 
     @Option(names = "--dim", description = "Feature width d (default: ${DEFAULT-VALUE}).")
-    int dim;
+    int dim = MODEL.dim();
 
     @Option(names = "--layers", description = "Stacked fusion blocks of the attention fusions "
             + "(default: ${DEFAULT-VALUE}).")
-    int layers;
+    int layers = MODEL.layers();
 
     @Option(names = "--text-layers", description = "Transformer layers of the text encoder "
             + "(default: ${DEFAULT-VALUE}).")
-    int textLayers;
+    int textLayers = MODEL.textLayers();
 
     @Option(names = "--heads", description = "Attention heads; must divide --dim (default: ${DEFAULT-VALUE}).")
-    int heads;
+    int heads = MODEL.heads();
 
     @Option(names = "--max-tokens", description = "Instruction words read (default: ${DEFAULT-VALUE}).")
-    int maxTokens;
+    int maxTokens = MODEL.maxTokens();
 
     @Option(names = "--no-flip", description = "Turn off random horizontal and vertical mirrors (which swap "
             + "left/right and top/bottom in the instruction).")
     boolean noFlip;
 
     @Option(names = "--init-from", description = "Fine-tune a saved model (its architecture and vocabulary are "
-            + "kept; --fusion, --dim etc. are ignored).")
+            + "kept; --fusion, --dim etc. are still checked but not used).")
     Path initFrom;
 
     @Option(names = "--time-limit", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -114,11 +118,11 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--image-encoder", description = "scratch, or mobilenet:PATH for the frozen ImageNet MobileNetV2"
             + " ONNX file at PATH, which needs --decoder upconv (default: ${DEFAULT-VALUE}).")
-    String imageEncoder;
+    String imageEncoder = MODEL.imageEncoder();
 
     @Option(names = "--text-encoder", description = "scratch, or minilm for the frozen all-MiniLM-L6-v2, which also"
             + " reads words the training instructions never used (default: ${DEFAULT-VALUE}).")
-    String textEncoder;
+    String textEncoder = MODEL.textEncoder();
 
     @Option(names = "--stage", paramLabel = "FIELD=VALUE:EPOCHS", description = "A curriculum stage, repeatable and"
             + " trained in the order given before the --epochs over everything: EPOCHS passes over only the training"
@@ -129,7 +133,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--shift", description = "Translate each training image and its mask by a random 0 to SHIFT"
             + " pixels in x and y per step, repeating the edges; needs the scratch image encoder"
             + " (default: ${DEFAULT-VALUE}).")
-    int shift;
+    int shift = DEFAULTS.shift();
 
     @Option(names = "--threads", description = "PyTorch CPU threads (default: one per core; on a busy shared "
             + "machine 1 can be faster).")
@@ -171,45 +175,17 @@ public final class TrainCommand implements Callable<Integer> {
 
     private TrainOptions options() {
         try {
-            return TrainOptions.builder().fusion(Fusion.parse(fusion)).decoder(Decoder.parse(decoder))
-                    .loss(LossKind.parse(loss)).epochs(epochs).batchSize(batch).inputSize(size).seed(seed)
-                    .learningRate(lr).warmupSteps(warmup).clipGradient(clip).dim(dim).layers(layers)
-                    .textLayers(textLayers).heads(heads).maxTokens(maxTokens).flip(!noFlip).initFrom(initFrom)
-                    .timeLimit(timeLimit)
-                    .checkpoints(!noCheckpoints).progress(true).imageEncoder(PretrainedEncoders.absolute(imageEncoder))
-                    .textEncoder(textEncoder).stages(stages.stream().map(Stage::parse).toList()).shift(shift)
-                    .build()
-                    .validated();
+            return TrainOptions.builder()
+                    .model(m -> m.fusion(Fusion.parse(fusion)).decoder(Decoder.parse(decoder)).inputSize(size).dim(dim)
+                            .layers(layers).textLayers(textLayers).heads(heads).maxTokens(maxTokens)
+                            .imageEncoder(PretrainedEncoders.absolute(imageEncoder)).textEncoder(textEncoder))
+                    .loss(LossKind.parse(loss)).epochs(epochs).batchSize(batch).seed(seed).learningRate(lr)
+                    .warmupSteps(warmup).clipGradient(clip).flip(!noFlip).initFrom(initFrom).timeLimit(timeLimit)
+                    .checkpoints(!noCheckpoints).progress(true).stages(stages.stream().map(Stage::parse).toList())
+                    .shift(shift)
+                    .build();
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);
-        }
-    }
-
-    /** The defaults of the options come from {@link TrainOptions#builder()}, the one place they are set. */
-    public static final class Defaults implements CommandLine.IDefaultValueProvider {
-        private static final Map<String, String> VALUES = defaults();
-
-        private static Map<String, String> defaults() {
-            TrainOptions d = TrainOptions.builder().build();
-            return Map.ofEntries(
-                    Map.entry("--fusion", d.fusion().id()), Map.entry("--decoder", d.decoder().id()),
-                    Map.entry("--loss", d.loss().id()), Map.entry("--epochs", str(d.epochs())),
-                    Map.entry("--batch", str(d.batchSize())), Map.entry("--size", str(d.inputSize())),
-                    Map.entry("--seed", str(d.seed())), Map.entry("--lr", str(d.learningRate())),
-                    Map.entry("--warmup", str(d.warmupSteps())), Map.entry("--clip", str(d.clipGradient())),
-                    Map.entry("--dim", str(d.dim())), Map.entry("--layers", str(d.layers())),
-                    Map.entry("--text-layers", str(d.textLayers())), Map.entry("--heads", str(d.heads())),
-                    Map.entry("--max-tokens", str(d.maxTokens())), Map.entry("--image-encoder", d.imageEncoder()),
-                    Map.entry("--text-encoder", d.textEncoder()), Map.entry("--shift", str(d.shift())));
-        }
-
-        private static String str(Object o) {
-            return String.valueOf(o);
-        }
-
-        @Override
-        public String defaultValue(CommandLine.Model.ArgSpec argSpec) {
-            return argSpec.isOption() ? VALUES.get(((CommandLine.Model.OptionSpec) argSpec).longestName()) : null;
         }
     }
 }

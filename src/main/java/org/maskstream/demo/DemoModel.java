@@ -73,8 +73,8 @@ public final class DemoModel {
             TrainOptions options = null;
             for (float lr = LEARNING_RATE; result == null; lr /= 2) {
                 // small and quick to train: the demo shows the stream, the study (experiment) the best models
-                options = TrainOptions.builder().inputSize(SIZE).dim(32).layers(1).batchSize(16).learningRate(lr)
-                        .epochs(40).timeLimit(budget).checkpoints(false).progress(true).build();
+                options = TrainOptions.builder().model(m -> m.inputSize(SIZE).dim(32).layers(1)).batchSize(16)
+                        .learningRate(lr).epochs(40).timeLimit(budget).checkpoints(false).progress(true).build();
                 Directories.deleteRecursively(partial);
                 try {
                     result = Trainer.train(train, validation, options, partial);

@@ -42,7 +42,7 @@ public record Budget(int size, int train, int val, int test, int epochs, int bat
 
     /** The shared training options: fusion, decoder, loss and encoders stay at the {@code train} defaults. */
     public TrainOptions.Builder trainOptions() {
-        return TrainOptions.builder().epochs(epochs).batchSize(batch).inputSize(size).seed(seed).dim(dim)
+        return TrainOptions.builder().model(m -> m.inputSize(size).dim(dim)).epochs(epochs).batchSize(batch).seed(seed)
                 .learningRate(lr).checkpoints(false).progress(true);
     }
 

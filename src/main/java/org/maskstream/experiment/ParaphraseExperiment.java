@@ -67,7 +67,7 @@ public final class ParaphraseExperiment {
             log.printf(Locale.ROOT, "%s: training with the %s text encoder (%s)%n", NAME, encoder, budget.describe());
             Path dir = setup.workDir().resolve("text-" + encoder);
             ModelRuns.Training training = ModelRuns.train(data.train(), data.val(),
-                    budget.trainOptions().textEncoder(encoder).build(), dir, log, setup.reuse());
+                    budget.trainOptions().model(m -> m.textEncoder(encoder)).build(), dir, log, setup.reuse());
             IouCounts normal = training.hasModel() ? ModelRuns.evaluate(dir, data.test()) : IouCounts.EMPTY;
             IouCounts para = training.hasModel() ? ModelRuns.evaluate(dir, paraphrased) : IouCounts.EMPTY;
             IouCounts wrong = training.hasModel() ? ModelRuns.evaluate(dir, shuffled) : IouCounts.EMPTY;

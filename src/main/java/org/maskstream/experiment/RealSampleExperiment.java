@@ -97,8 +97,9 @@ public final class RealSampleExperiment {
             Model m = models.get(i);
             log.printf(Locale.ROOT, "%s: training %s on synthetic scenes (%s)%n", NAME, m.name(), budget.describe());
             Path dir = setup.workDir().resolve("synthetic-" + i);
-            TrainOptions opts = budget.trainOptions().imageEncoder(m.imageEncoder()).textEncoder(m.textEncoder())
-                    .decoder(m.decoder()).build();
+            TrainOptions opts = budget.trainOptions()
+                    .model(c -> c.imageEncoder(m.imageEncoder()).textEncoder(m.textEncoder()).decoder(m.decoder()))
+                    .build();
             ModelRuns.Training training = ModelRuns.train(synthetic.train(), synthetic.val(), opts, dir, log,
                     setup.reuse());
             String how = "synthetic only" + (training.divergence() != null ? " (diverged: " + training.divergence()

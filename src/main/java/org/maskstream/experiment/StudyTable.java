@@ -102,7 +102,7 @@ public final class StudyTable {
     }
 
     static TrainOptions options(Budget budget, Variant v) {
-        return budget.trainOptions().fusion(v.fusion()).decoder(v.decoder()).loss(v.loss())
+        return budget.trainOptions().model(m -> m.fusion(v.fusion()).decoder(v.decoder())).loss(v.loss())
                 .epochs(budget.epochs() * v.epochFactor()).build();
     }
 

@@ -1,8 +1,12 @@
 package org.maskstream.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.type.TypeReference;
+import org.maskstream.util.Json;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything needed to rebuild a network: written as {@code config.json} beside its parameters.
@@ -47,8 +51,25 @@ public record ModelConfig(Fusion fusion, Decoder decoder, String imageEncoder, S
         return inputSize / 8;
     }
 
+    /**
+     * The architecture as JSON-friendly values, in config.json's names, without the vocabulary (for a record of
+     * what was trained, such as the trainer's {@code metrics.json}).
+     */
+    public Map<String, Object> describe() {
+        Map<String, Object> out = Json.MAPPER.convertValue(this, new TypeReference<LinkedHashMap<String, Object>>() { });
+        out.remove("vocabulary");
+        return out;
+    }
+
     /** Throws {@link IllegalArgumentException} naming the first inconsistent field. */
     public void validate() {
+        validateArchitecture();
+        require(!SCRATCH.equals(textEncoder) || vocabulary.size() >= Vocabulary.RESERVED,
+                "the scratch text encoder needs a vocabulary (build one from the training instructions)");
+    }
+
+    /** {@link #validate} but for the vocabulary, which training builds from its instructions. */
+    private void validateArchitecture() {
         require(fusion != null && decoder != null, "fusion and decoder must be set");
         require(dim >= 8 && dim % 8 == 0, "dim must be a positive multiple of 8, got " + dim);
         require(heads >= 1 && dim % heads == 0, "heads (" + heads + ") must divide dim (" + dim + ")");
@@ -58,8 +79,6 @@ public record ModelConfig(Fusion fusion, Decoder decoder, String imageEncoder, S
                 "input size must be 8 times a power of two (16, 32, 64, 128...), got " + inputSize);
         require(maxTokens >= 1, "maxTokens must be at least 1, got " + maxTokens);
         require(threshold > 0 && threshold < 1, "threshold must be in (0, 1), got " + threshold);
-        require(!SCRATCH.equals(textEncoder) || vocabulary.size() >= Vocabulary.RESERVED,
-                "the scratch text encoder needs a vocabulary (build one from the training instructions)");
     }
 
     private static void require(boolean ok, String message) {
@@ -99,10 +118,24 @@ public record ModelConfig(Fusion fusion, Decoder decoder, String imageEncoder, S
         public Builder version(String v) { version = v; return this; }
 
         public ModelConfig build() {
-            ModelConfig c = new ModelConfig(fusion, decoder, imageEncoder, textEncoder, dim, layers, textLayers, heads,
-                    inputSize, maxTokens, threshold, vocabulary, version);
+            ModelConfig c = unchecked();
             c.validate();
             return c;
+        }
+
+        /**
+         * The architecture to train: checked like {@link #build} except for the vocabulary, which the trainer
+         * builds from the training instructions ({@code TrainOptions.modelConfig}).
+         */
+        public ModelConfig architecture() {
+            ModelConfig c = unchecked();
+            c.validateArchitecture();
+            return c;
+        }
+
+        private ModelConfig unchecked() {
+            return new ModelConfig(fusion, decoder, imageEncoder, textEncoder, dim, layers, textLayers, heads,
+                    inputSize, maxTokens, threshold, vocabulary, version);
         }
     }
 }

@@ -47,7 +47,6 @@ import java.util.stream.Collectors;
 final class OnnxMaskModel implements MaskModel {
     private static final Logger LOG = LoggerFactory.getLogger(OnnxMaskModel.class);
     private static final String ENGINE = "OnnxRuntime";
-    private static final int VERSION_CHARS = 12;
     private static final List<String> PROBE_INSTRUCTIONS = List.of("a", "the a of the a");
 
     private final OnnxModelConfig config;
@@ -127,7 +126,7 @@ final class OnnxMaskModel implements MaskModel {
 
     static OnnxMaskModel load(Path dir) {
         OnnxModelConfig config = config(dir);
-        String version = config.version() != null ? config.version() : sha256(dir).substring(0, VERSION_CHARS);
+        String version = SavedModel.version(dir);
         LOG.info("loading onnx model {} ({})", dir, config.model());
         HuggingFaceTokenizer tokenizer;
         try {

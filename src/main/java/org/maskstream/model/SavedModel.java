@@ -85,13 +85,22 @@ public final class SavedModel {
         NDManager manager = NDManager.newBaseManager(device);
         try {
             MaskNet net = loadNet(dir, manager);
-            String version = net.config().version() != null ? net.config().version()
-                    : sha256(dir).substring(0, VERSION_CHARS);
-            return new DjlMaskModel(net, manager, version);
+            return new DjlMaskModel(net, manager, version(dir));
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
+    }
+
+    /**
+     * The version {@link #load} gives the model in {@code dir} ({@link MaskModel#version()}), from the folder's
+     * metadata alone: the {@code version} of its config.json (the registry writes its {@code vNNNN} there), else the
+     * first 12 hex digits of its SHA-256. Reads config.json and parameters.sha256 (an onnx folder without a version:
+     * hashes its files, as loading does); loads no parameters.
+     */
+    public static String version(Path dir) {
+        String declared = OnnxMaskModel.isOnnxFolder(dir) ? OnnxMaskModel.config(dir).version() : config(dir).version();
+        return declared != null ? declared : sha256(dir).substring(0, VERSION_CHARS);
     }
 
     /**

@@ -9,10 +9,10 @@ import org.maskstream.avro.DeadLetterKind;
 import org.maskstream.avro.EditRequest;
 import org.maskstream.avro.InferenceRequest;
 import org.maskstream.avro.MaskResult;
+import org.maskstream.avro.ModelRef;
 import org.maskstream.events.AvroCodec;
 import org.maskstream.stream.CountDeadLetters;
 import org.maskstream.stream.DecodeRequests;
-import org.maskstream.stream.EditMaskJob;
 import org.maskstream.stream.InferenceBatcher;
 import org.maskstream.events.RawRecord;
 import org.maskstream.stream.SavedModels;
@@ -44,6 +44,8 @@ public final class MaskPredictFunction extends AsyncPredictFunction {
     private static final Logger LOG = LoggerFactory.getLogger(MaskPredictFunction.class);
 
     private final StreamConfig config;
+    /** Made when the model was declared, so every subtask serves the version the planner checked. */
+    private final ModelRef initial;
     private final ModelColumns columns;
     private final String what;
     private transient InferenceBatcher batcher;
@@ -52,8 +54,9 @@ public final class MaskPredictFunction extends AsyncPredictFunction {
     private transient EnumMap<DeadLetterKind, Counter> deadLetters;
     private transient long rows;
 
-    MaskPredictFunction(StreamConfig config, ModelColumns columns, String what) {
+    MaskPredictFunction(StreamConfig config, ModelRef initial, ModelColumns columns, String what) {
         this.config = config;
+        this.initial = initial;
         this.columns = columns;
         this.what = what;
     }
@@ -66,7 +69,7 @@ public final class MaskPredictFunction extends AsyncPredictFunction {
         deadLetters = CountDeadLetters.counters(context.getMetricGroup());
         String name = "ml-predict-batcher-" + context.getTaskInfo().getIndexOfThisSubtask();
         batcher = InferenceBatcher.start(name, config.batchSize(), config.batchWait(), config.batchMaxDecodedBytes(),
-                config.modelCacheSize(), EditMaskJob.initialModel(config), SavedModels.LOADER, context.getMetricGroup());
+                config.modelCacheSize(), initial, SavedModels.LOADER, context.getMetricGroup());
     }
 
     @Override

@@ -8,6 +8,7 @@ import org.apache.flink.table.factories.ModelProviderFactory;
 import org.apache.flink.table.functions.AsyncPredictFunction;
 import org.apache.flink.table.ml.AsyncPredictRuntimeProvider;
 import org.apache.flink.table.ml.ModelProvider;
+import org.maskstream.avro.ModelRef;
 import org.maskstream.model.MaskModel;
 import org.maskstream.stream.EditMaskJob;
 import org.maskstream.stream.SavedModels;
@@ -53,9 +54,13 @@ public final class MaskstreamModelProviderFactory implements ModelProviderFactor
         ModelColumns columns = ModelColumns.check(model.getResolvedInputSchema(), model.getResolvedOutputSchema(), what);
         StreamConfig config = SqlOptions.streamConfig(helper.getOptions(),
                 helper.getOptions().get(SqlOptions.MODEL_PATH), what);
-        try (MaskModel loaded = SavedModels.LOADER.load(EditMaskJob.initialModel(config))) {
-            LOG.info("{}: model version {} from {} ({} px) checked", what, loaded.version(), config.model(),
-                    loaded.inputSize());
+        ModelRef initial;
+        try {
+            initial = EditMaskJob.initialModel(config);
+            try (MaskModel loaded = SavedModels.LOADER.load(initial)) {
+                LOG.info("{}: model version {} from {} ({} px) checked", what, loaded.version(), config.model(),
+                        loaded.inputSize());
+            }
         } catch (Exception e) {
             throw new IllegalArgumentException(what + ": 'model.path' = '" + config.model() + "' does not load: "
                     + e.getMessage(), e);
@@ -66,7 +71,7 @@ public final class MaskstreamModelProviderFactory implements ModelProviderFactor
                     what, ExecutionConfigOptions.TABLE_EXEC_ASYNC_ML_PREDICT_MAX_CONCURRENT_OPERATIONS.key(), inFlight,
                     config.batchSize(), inFlight);
         }
-        return new Provider(new MaskPredictFunction(config, columns, what));
+        return new Provider(new MaskPredictFunction(config, initial, columns, what));
     }
 
     /** Only asynchronous: rows must wait together in the batcher, which a synchronous call per row cannot do. */

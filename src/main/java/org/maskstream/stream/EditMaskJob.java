@@ -26,7 +26,10 @@ import org.maskstream.avro.InferenceRequest;
 import org.maskstream.avro.IouMetric;
 import org.maskstream.avro.MaskResult;
 import org.maskstream.avro.ModelRef;
+import org.maskstream.model.InvalidModelException;
+import org.maskstream.model.SavedModel;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -94,17 +97,32 @@ public final class EditMaskJob {
         }
     }
 
-    /** The model the job serves until a model update arrives: {@code maskstream.model}. */
+    /**
+     * The model the job serves until a model update arrives: {@code maskstream.model}, under the version the folder
+     * gives it ({@link SavedModel#version}), so the ref names the version its results will carry. This reads the
+     * folder's metadata where the job is built: the JobManager in application mode (docker-compose and k8s mount the
+     * model volume there as on the TaskManagers), the {@code flink run} client in session mode, the process itself
+     * for a local job. A folder that changes before the TaskManagers load it is refused there ({@link ModelStore}).
+     *
+     * @throws IllegalArgumentException when {@code maskstream.model} is not set
+     * @throws InvalidModelException    when the folder is not a readable saved model
+     */
     public static ModelRef initialModel(StreamConfig config) {
+        Path dir = SavedModels.path(modelFolder(config));
+        return ModelRef.newBuilder()
+                .setVersion(SavedModel.version(dir))
+                .setUri(config.model())
+                .setSha256(config.modelSha256().orElse(null))
+                .build();
+    }
+
+    /** {@code maskstream.model}, refused when it is not set. */
+    static String modelFolder(StreamConfig config) {
         if (config.model().isBlank()) {
             throw new IllegalArgumentException(StreamConfig.Key.MODEL.key()
                     + " is not set: give the model folder that 'train' wrote");
         }
-        return ModelRef.newBuilder()
-                .setVersion("initial")
-                .setUri(config.model())
-                .setSha256(config.modelSha256().orElse(null))
-                .build();
+        return config.model();
     }
 
     /**
@@ -113,11 +131,12 @@ public final class EditMaskJob {
      * three output topics, and labeled requests to the training store when {@code maskstream.gather.store} is set.
      */
     public static Topology onKafka(StreamExecutionEnvironment env, StreamConfig config) {
+        ModelRef initial = initialModel(config);
         KafkaSettings kafka = config.kafka();
         Topology topology = build(env, config, KafkaWiring.requestSource(kafka, false),
                 HotSwap.verified(env, KafkaWiring.modelUpdatesSource(kafka), SavedModels.LOADER),
                 KafkaWiring.masksSink(kafka), KafkaWiring.iouSink(kafka), KafkaWiring.deadLetterSink(kafka),
-                SavedModels.LOADER);
+                initial, SavedModels.LOADER);
         Gather.attach(topology.requests(), config);
         return topology;
     }
@@ -126,13 +145,14 @@ public final class EditMaskJob {
      * Adds the job to {@code env}.
      *
      * @param modelUpdates hot-swap events (a new ref switches every later request), or null for none
-     * @param loader       loads the model a ref names: {@link SavedModels#LOADER} for saved model folders
+     * @param initial      the model served until an update arrives: {@link #initialModel} for a saved model folder
+     * @param loader       loads the model a ref names: {@link SavedModels#LOADER} for saved model folders; a model
+     *                     that reports another version than its ref names is refused ({@link ModelStore})
      */
     public static Topology build(StreamExecutionEnvironment env, StreamConfig config,
                                  Source<RawRecord, ?, ?> requests, DataStream<ModelRef> modelUpdates,
                                  Sink<MaskResult> masks, Sink<IouMetric> iou, Sink<DeadLetter> deadLetters,
-                                 ModelLoader loader) {
-        ModelRef initial = initialModel(config);
+                                 ModelRef initial, ModelLoader loader) {
 
         SingleOutputStreamOperator<InferenceRequest> decoded = env
                 .fromSource(requests, WatermarkStrategy.noWatermarks(), "edit-requests")

@@ -1,5 +1,6 @@
 package org.maskstream.stream;
 
+import org.maskstream.model.InvalidModelException;
 import org.maskstream.util.DurationConverter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
@@ -79,7 +80,7 @@ public final class JobCommand implements Callable<Integer> {
         values.putAll(kafkaConfig.asKeys());
         values.putAll(conf);
         StreamConfig config = StreamConfig.fromMap(values);
-        EditMaskJob.initialModel(config);
+        EditMaskJob.modelFolder(config);
         return config;
     }
 
@@ -101,7 +102,12 @@ public final class JobCommand implements Callable<Integer> {
                     e.getMessage() + " (see the README's Configuration section)", e);
         }
         EditMaskJob.configure(env, config);
-        EditMaskJob.onKafka(env, config);
+        try {
+            EditMaskJob.onKafka(env, config);
+        } catch (InvalidModelException e) {
+            // the initial model's version is read from its folder here, before anything is submitted
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
         env.execute("maskstream edit-mask job");
         return 0;
     }

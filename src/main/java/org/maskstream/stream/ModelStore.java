@@ -1,6 +1,7 @@
 package org.maskstream.stream;
 
 import org.maskstream.avro.ModelRef;
+import org.maskstream.model.InvalidModelException;
 import org.maskstream.model.MaskModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,11 +34,16 @@ final class ModelStore implements AutoCloseable {
         this.capacity = capacity;
     }
 
+    /** A held model is the one its ref names in all three parts, so no ref gets a model of another version. */
     static String key(ModelRef ref) {
-        return ref.getUri() + "#" + Objects.requireNonNullElse(ref.getSha256(), "");
+        return ref.getVersion() + "@" + ref.getUri() + "#" + Objects.requireNonNullElse(ref.getSha256(), "");
     }
 
-    /** The model {@code ref} names, loading it (and evicting the least recently used) when not held. */
+    /**
+     * The model {@code ref} names, loading it (and evicting the least recently used) when not held. A model that
+     * reports another version than the ref names is closed and refused: results carry the model's version, and the
+     * ref's is the one tag-model-version, the windows' keys and the registry go by.
+     */
     MaskModel get(ModelRef ref) throws Exception {
         String key = key(ref);
         MaskModel model = models.get(key);
@@ -45,14 +51,19 @@ final class ModelStore implements AutoCloseable {
             return model;
         }
         model = loader.load(ref);
-        if (model.version().length() > OutputLimits.MAX_MODEL_VERSION_CHARS) {
-            String version = model.version();
+        String version = model.version();
+        if (!version.equals(ref.getVersion())) {
+            model.close();
+            throw new InvalidModelException("model folder " + ref.getUri() + " holds version " + version + " but the"
+                    + " job's model ref names version " + ref.getVersion() + ": the folder changed after the ref was"
+                    + " made; start the job again (or publish the folder's version as a model update)");
+        }
+        if (version.length() > OutputLimits.MAX_MODEL_VERSION_CHARS) {
             model.close();
             throw new IllegalStateException("model " + ref.getUri() + " reports a version of " + version.length()
                     + " characters; results name at most " + OutputLimits.MAX_MODEL_VERSION_CHARS);
         }
-        LOG.info("model {} loaded from {} (serving it as requested under ref version '{}')", model.version(),
-                ref.getUri(), ref.getVersion());
+        LOG.info("model {} loaded from {}", version, ref.getUri());
         models.put(key, model);
         evictBeyondCapacity();
         return model;

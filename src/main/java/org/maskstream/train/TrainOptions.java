@@ -1,58 +1,47 @@
 package org.maskstream.train;
 
-import org.maskstream.model.Decoder;
-import org.maskstream.model.Fusion;
 import org.maskstream.model.LossKind;
 import org.maskstream.model.ModelConfig;
-import org.maskstream.model.Vocabulary;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Everything {@link Trainer#train} needs besides the data; the fields mirror the {@code train} command's flags.
- * The defaults ({@link #builder()}) follow the runs in {@code docs/results.md} on the 2,000-scene 64 px benchmark;
- * the curriculum and the shift stay off by default because they suit that benchmark (its {@code reference} field,
- * its relative references) rather than any dataset.
+ * The defaults ({@link #builder()}, the architecture's from {@link ModelConfig#builder()}) follow the runs in
+ * {@code docs/results.md} on the 2,000-scene 64 px benchmark; the curriculum and the shift stay off by default
+ * because they suit that benchmark (its {@code reference} field, its relative references) rather than any dataset.
  *
- * @param fusion        fusion method ({@code --fusion})
- * @param decoder       decoder ({@code --decoder})
+ * @param model         the network to train from random parameters ({@code --fusion}, {@code --decoder},
+ *                      {@code --size}, {@code --dim}...), without its vocabulary: {@link #modelConfig} adds the
+ *                      training instructions' words
  * @param loss          loss ({@code --loss})
  * @param epochs        passes over the training set
  * @param batchSize     examples per step
- * @param inputSize     side of the square the network reads and predicts, pixels
  * @param seed          seeds DJL's RNG (initialization), shuffling and augmentation
  * @param learningRate  Adam's peak learning rate, reached after the warm-up and decayed by a cosine to 5%
  * @param warmupSteps   linear warm-up steps from 0 to the peak
  * @param clipGradient  element-wise gradient clipping bound
- * @param dim           feature width d
- * @param layers        fusion blocks
- * @param textLayers    text encoder transformer layers
- * @param heads         attention heads
- * @param maxTokens     instruction length in words
  * @param flip          random horizontal and vertical mirrors, swapping "left"/"right" and "top"/"bottom" in the
  *                      instruction
- * @param initFrom      fine-tune from this saved model (its architecture and vocabulary win over the fields
- *                      above); {@code null} to start from random parameters
+ * @param initFrom      fine-tune from this saved model (its architecture and vocabulary win over {@code model});
+ *                      {@code null} to start from random parameters
  * @param timeLimit     stop after the step that passes this much training time (the epoch is still evaluated and
  *                      saved); {@code null} for no limit
  * @param checkpoints   save a checkpoint folder per epoch under {@code checkpoints/}
  * @param progress      draw a progress bar on standard error
- * @param imageEncoder  image encoder id ({@code scratch}, or {@code mobilenet:PATH} for the frozen pretrained one)
- * @param textEncoder   text encoder id ({@code scratch}, or {@code minilm} for the frozen pretrained one)
  * @param stages        curriculum stages trained in order before the {@code epochs} over everything (empty: none)
  * @param shift         random translation of each training image and its mask by up to this many pixels in x and
  *                      y (edges repeated), drawn per step; 0 for none. Needs the scratch image encoder, whose
  *                      prepared input is pixels
  */
-public record TrainOptions(Fusion fusion, Decoder decoder, LossKind loss, int epochs, int batchSize, int inputSize,
-                           long seed, float learningRate, int warmupSteps, float clipGradient, int dim, int layers,
-                           int textLayers, int heads, int maxTokens, boolean flip, Path initFrom, Duration timeLimit,
-                           boolean checkpoints, boolean progress, String imageEncoder, String textEncoder,
-                           List<Stage> stages, int shift) {
+public record TrainOptions(ModelConfig model, LossKind loss, int epochs, int batchSize, long seed, float learningRate,
+                           int warmupSteps, float clipGradient, boolean flip, Path initFrom, Duration timeLimit,
+                           boolean checkpoints, boolean progress, List<Stage> stages, int shift) {
 
     public TrainOptions {
         if (epochs < 1 || batchSize < 1) {
@@ -63,11 +52,11 @@ public record TrainOptions(Fusion fusion, Decoder decoder, LossKind loss, int ep
             throw new IllegalArgumentException("learning rate and gradient clip must be positive and warm-up steps"
                     + " not negative");
         }
-        if (shift < 0 || shift >= inputSize / 2) {
-            throw new IllegalArgumentException("shift must be from 0 to less than half the input size (" + inputSize
-                    + "), got " + shift);
+        if (shift < 0 || shift >= model.inputSize() / 2) {
+            throw new IllegalArgumentException("shift must be from 0 to less than half the input size ("
+                    + model.inputSize() + "), got " + shift);
         }
-        if (shift > 0 && !ModelConfig.SCRATCH.equals(imageEncoder) && initFrom == null) {
+        if (shift > 0 && !ModelConfig.SCRATCH.equals(model.imageEncoder()) && initFrom == null) {
             throw new IllegalArgumentException("--shift needs the scratch image encoder: a frozen encoder's"
                     + " prepared input is features, not pixels to translate");
         }
@@ -77,110 +66,69 @@ public record TrainOptions(Fusion fusion, Decoder decoder, LossKind loss, int ep
     /** The options as JSON-friendly values (paths and durations as strings), for {@code metrics.json}. */
     public Map<String, Object> describe() {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("fusion", fusion.id());
-        out.put("decoder", decoder.id());
+        out.put("model", model.describe());
         out.put("loss", loss.id());
         out.put("epochs", epochs);
         out.put("batch", batchSize);
-        out.put("size", inputSize);
         out.put("seed", seed);
         out.put("lr", learningRate);
         out.put("warmup_steps", warmupSteps);
         out.put("clip", clipGradient);
-        out.put("dim", dim);
-        out.put("layers", layers);
-        out.put("text_layers", textLayers);
-        out.put("heads", heads);
-        out.put("max_tokens", maxTokens);
         out.put("flip", flip);
         out.put("init_from", initFrom == null ? null : initFrom.toString());
         out.put("time_limit", timeLimit == null ? null : timeLimit.toString());
-        out.put("image_encoder", imageEncoder);
-        out.put("text_encoder", textEncoder);
         out.put("stages", stages.stream().map(Stage::toString).toList());
         out.put("shift", shift);
         return out;
-    }
-
-    /**
-     * Checks now what would otherwise fail only after the data is read: the architecture's invariants.
-     *
-     * @return this
-     * @throws IllegalArgumentException naming the first bad field
-     */
-    public TrainOptions validated() {
-        if (initFrom == null) {
-            modelConfig(List.of(Vocabulary.PAD, Vocabulary.UNKNOWN));
-        }
-        return this;
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The architecture these options describe, with {@code vocabulary} for the scratch text encoder. */
+    /** The network to train, with {@code vocabulary} for the scratch text encoder. */
     public ModelConfig modelConfig(List<String> vocabulary) {
-        return ModelConfig.builder().fusion(fusion).decoder(decoder).dim(dim).layers(layers).textLayers(textLayers)
-                .heads(heads).inputSize(inputSize).maxTokens(maxTokens).vocabulary(vocabulary)
-                .imageEncoder(imageEncoder).textEncoder(textEncoder).build();
+        return model.toBuilder().vocabulary(vocabulary).build();
     }
 
     public static final class Builder {
-        private Fusion fusion = Fusion.XATTN;
-        private Decoder decoder = Decoder.UNET;
+        private final ModelConfig.Builder model = ModelConfig.builder();
         private LossKind loss = LossKind.BCE_DICE;
         private int epochs = 20;
         private int batchSize = 32;
-        private int inputSize = 64;
         private long seed = 1;
         private float learningRate = 2e-3f;
         private int warmupSteps = 100;
         private float clipGradient = 1f;
-        private int dim = 64;
-        private int layers = 3;
-        private int textLayers = 2;
-        private int heads = 4;
-        private int maxTokens = 16;
         private boolean flip = true;
         private Path initFrom;
         private Duration timeLimit;
         private boolean checkpoints = true;
         private boolean progress = true;
-        private String imageEncoder = ModelConfig.SCRATCH;
-        private String textEncoder = ModelConfig.SCRATCH;
         private List<Stage> stages = List.of();
         private int shift;
 
-        public Builder fusion(Fusion v) { fusion = v; return this; }
-        public Builder decoder(Decoder v) { decoder = v; return this; }
+        /** Sets architecture fields on this builder's {@link ModelConfig.Builder} (which starts at its defaults). */
+        public Builder model(Consumer<ModelConfig.Builder> edit) { edit.accept(model); return this; }
         public Builder loss(LossKind v) { loss = v; return this; }
         public Builder epochs(int v) { epochs = v; return this; }
         public Builder batchSize(int v) { batchSize = v; return this; }
-        public Builder inputSize(int v) { inputSize = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
         public Builder learningRate(float v) { learningRate = v; return this; }
         public Builder warmupSteps(int v) { warmupSteps = v; return this; }
         public Builder clipGradient(float v) { clipGradient = v; return this; }
-        public Builder dim(int v) { dim = v; return this; }
-        public Builder layers(int v) { layers = v; return this; }
-        public Builder textLayers(int v) { textLayers = v; return this; }
-        public Builder heads(int v) { heads = v; return this; }
-        public Builder maxTokens(int v) { maxTokens = v; return this; }
         public Builder flip(boolean v) { flip = v; return this; }
         public Builder initFrom(Path v) { initFrom = v; return this; }
         public Builder timeLimit(Duration v) { timeLimit = v; return this; }
         public Builder checkpoints(boolean v) { checkpoints = v; return this; }
         public Builder progress(boolean v) { progress = v; return this; }
-        public Builder imageEncoder(String v) { imageEncoder = v; return this; }
-        public Builder textEncoder(String v) { textEncoder = v; return this; }
         public Builder stages(List<Stage> v) { stages = v; return this; }
         public Builder shift(int v) { shift = v; return this; }
 
+        /** @throws IllegalArgumentException naming the first bad field, the architecture's included */
         public TrainOptions build() {
-            return new TrainOptions(fusion, decoder, loss, epochs, batchSize, inputSize, seed, learningRate,
-                    warmupSteps, clipGradient, dim, layers, textLayers, heads, maxTokens, flip, initFrom, timeLimit,
-                    checkpoints, progress, imageEncoder, textEncoder, stages, shift);
+            return new TrainOptions(model.architecture(), loss, epochs, batchSize, seed, learningRate, warmupSteps,
+                    clipGradient, flip, initFrom, timeLimit, checkpoints, progress, stages, shift);
         }
     }
 }

@@ -15,6 +15,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.maskstream.avro.EditRequest;
+import org.maskstream.avro.ModelRef;
 import org.maskstream.data.Mask;
 import org.maskstream.model.MaskModel;
 import org.maskstream.stream.HotSwap;
@@ -124,7 +125,6 @@ class DashboardMetricsITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         StreamConfig config = StreamConfig.builder()
-                .model("constant")
                 .set(StreamConfig.Key.WINDOW_MS, 1000)
                 .set(StreamConfig.Key.WATERMARK_OUT_OF_ORDER_MS, 0)
                 .set(StreamConfig.Key.CHECKPOINT_INTERVAL_MS, 1000)
@@ -138,7 +138,8 @@ class DashboardMetricsITCase {
                 RateLimiterStrategy.perSecond(1), TypeInformation.of(RawRecord.class));
         ModelLoader loader = ref -> new EverythingModel();
         EditMaskJob.build(env, config, requests, HotSwap.verified(env, updates, loader), new DiscardingSink<>(),
-                new DiscardingSink<>(), new DiscardingSink<>(), loader);
+                new DiscardingSink<>(), new DiscardingSink<>(),
+                ModelRef.newBuilder().setVersion(EverythingModel.VERSION).setUri("constant").build(), loader);
         JobClient job = env.executeAsync("dashboard-metrics");
         try {
             long deadline = System.nanoTime() + METRICS_TIMEOUT.toNanos();
@@ -213,9 +214,11 @@ class DashboardMetricsITCase {
 
     /** Predicts the whole image as the edit region: enough for metrics, whose values this test does not read. */
     private static final class EverythingModel implements MaskModel {
+        static final String VERSION = "everything-v1";
+
         @Override
         public String version() {
-            return "everything-v1";
+            return VERSION;
         }
 
         @Override

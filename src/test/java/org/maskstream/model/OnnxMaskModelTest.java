@@ -50,6 +50,7 @@ class OnnxMaskModelTest {
             assertEquals(352, model.inputSize());
             assertEquals(0.5f, model.threshold());
             assertEquals(SavedModel.sha256(OnnxFixture.folder()).substring(0, 12), model.version());
+            assertEquals(model.version(), SavedModel.version(OnnxFixture.folder()), "the version read without loading");
             BufferedImage image = halfWhite();
             // one batch, instructions of different token counts
             List<float[]> p = model.predict(List.of(image, image, image),
@@ -80,6 +81,7 @@ class OnnxMaskModelTest {
         Path named = OnnxFixture.copy(dir.resolve("named"), c -> with(c, "version", "clipseg-1"));
         try (MaskModel model = SavedModel.load(named)) {
             assertEquals("clipseg-1", model.version());
+            assertEquals("clipseg-1", SavedModel.version(named));
         }
     }
 

@@ -91,11 +91,14 @@ class PretrainedEncodersTest {
         List<Example> train = scenes(128, new Random(3), "remove").stream().map(TwoSquares::example).toList();
         List<TwoSquares> seen = scenes(64, new Random(4), "remove");
         List<TwoSquares> unseen = scenes(64, new Random(4), "erase");
-        TrainOptions.Builder opts = TrainOptions.builder().inputSize(SIZE).dim(16).heads(2).layers(1).epochs(30)
-                .batchSize(16).warmupSteps(10).learningRate(2e-3f).decoder(Decoder.UPCONV).flip(false)
+        TrainOptions.Builder opts = TrainOptions.builder()
+                .model(m -> m.inputSize(SIZE).dim(16).heads(2).layers(1).decoder(Decoder.UPCONV)).epochs(30)
+                .batchSize(16).warmupSteps(10).learningRate(2e-3f).flip(false)
                 .checkpoints(false).progress(false).seed(5);
-        Trainer.train(train, List.of(), opts.textEncoder(MiniLmTextEncoder.ID).build(), dir.resolve("minilm"));
-        Trainer.train(train, List.of(), opts.textEncoder(ModelConfig.SCRATCH).build(), dir.resolve("scratch"));
+        Trainer.train(train, List.of(), opts.model(m -> m.textEncoder(MiniLmTextEncoder.ID)).build(),
+                dir.resolve("minilm"));
+        Trainer.train(train, List.of(), opts.model(m -> m.textEncoder(ModelConfig.SCRATCH)).build(),
+                dir.resolve("scratch"));
         double minilmSeen = pickAccuracy(dir.resolve("minilm"), seen);
         double minilmUnseen = pickAccuracy(dir.resolve("minilm"), unseen);
         double scratchUnseen = pickAccuracy(dir.resolve("scratch"), unseen);

@@ -52,6 +52,7 @@ class SavedModelTest {
                 assertArrayEquals(a.get(i), b.get(i));
             }
             assertEquals(SavedModel.sha256(dir).substring(0, 12), first.version());
+            assertEquals(first.version(), SavedModel.version(dir), "the version read without loading");
             assertEquals(32, first.inputSize());
             assertEquals(0.5f, first.threshold());
         }

@@ -190,7 +190,7 @@ class SqlPredictITCase {
         EditMaskJob.configure(env, config);
         EditMaskJob.build(env, config, KafkaWiring.requestSource(config.kafka(), true), null,
                 KafkaWiring.masksSink(config.kafka()), KafkaWiring.iouSink(config.kafka()), KafkaWiring.deadLetterSink(config.kafka()),
-                SavedModels.LOADER);
+                EditMaskJob.initialModel(config), SavedModels.LOADER);
         env.execute("datastream-job");
     }
 

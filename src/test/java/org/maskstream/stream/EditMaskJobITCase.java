@@ -82,7 +82,7 @@ class EditMaskJobITCase {
         EditMaskJob.configure(env, config);
         EditMaskJob.build(env, config, KafkaWiring.requestSource(config.kafka(), true), null,
                 KafkaWiring.masksSink(config.kafka()), KafkaWiring.iouSink(config.kafka()), KafkaWiring.deadLetterSink(config.kafka()),
-                loader);
+                EditMaskJob.initialModel(config), loader);
         env.execute("edit-mask-job-test");
     }
 

@@ -87,7 +87,7 @@ class EditMaskJobRecoveryITCase {
         EditMaskJob.configure(env, config);
         EditMaskJob.build(env, config, KafkaWiring.requestSource(config.kafka(), false, new FailOnceDeserializer()), null,
                 KafkaWiring.masksSink(config.kafka()), KafkaWiring.iouSink(config.kafka()), KafkaWiring.deadLetterSink(config.kafka()),
-                SavedModels.LOADER);
+                EditMaskJob.initialModel(config), SavedModels.LOADER);
         JobClient job = env.executeAsync("edit-mask-recovery-test");
         try {
             StreamTestKafka.produce(config, first);
@@ -167,7 +167,7 @@ class EditMaskJobRecoveryITCase {
         EditMaskJob.configure(env, config);
         EditMaskJob.build(env, config, KafkaWiring.requestSource(config.kafka(), true), null,
                 KafkaWiring.masksSink(config.kafka()), KafkaWiring.iouSink(config.kafka()), KafkaWiring.deadLetterSink(config.kafka()),
-                ref -> new FaultInjectingModel(SavedModels.LOADER.load(ref), EditMaskJobRecoveryITCase::stallOnce));
+                EditMaskJob.initialModel(config), ref -> new FaultInjectingModel(SavedModels.LOADER.load(ref), EditMaskJobRecoveryITCase::stallOnce));
         env.execute("edit-mask-stall-test");
 
         assertTrue(STALLED.get(), "the injected stall never happened");

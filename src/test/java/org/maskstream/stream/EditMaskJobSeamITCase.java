@@ -11,6 +11,7 @@ import org.maskstream.avro.DeadLetterKind;
 import org.maskstream.avro.EditRequest;
 import org.maskstream.avro.IouMetric;
 import org.maskstream.avro.MaskResult;
+import org.maskstream.avro.ModelRef;
 import org.maskstream.data.Images;
 import org.maskstream.data.Mask;
 import org.maskstream.events.AvroCodec;
@@ -47,20 +48,16 @@ class EditMaskJobSeamITCase {
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = StreamTestCluster.create();
 
-    /** The left-half model under each ref's version; it fails every batch holding {@link #BREAKS_THE_MODEL}. */
-    private static final ModelLoader FAKE_MODELS = ref -> new LeftHalfModel(BREAKS_THE_MODEL, false) {
-        @Override
-        public String version() {
-            return ref.getVersion();
-        }
-    };
+    /** The left-half model (version v1); it fails every batch holding {@link #BREAKS_THE_MODEL}. */
+    private static final ModelLoader FAKE_MODELS = ref -> new LeftHalfModel(BREAKS_THE_MODEL, false);
+    private static final ModelRef FAKE_MODEL = ModelRef.newBuilder().setVersion("v1").setUri("/models/fake").build();
 
     private record Outputs(List<MaskResult> results, List<IouMetric> iou, List<DeadLetter> deadLetters) {
     }
 
     private static Outputs run(List<Map.Entry<String, byte[]>> records, Map<StreamConfig.Key, Object> extra)
             throws Exception {
-        StreamConfig.Builder builder = StreamConfig.builder().model("/models/fake")
+        StreamConfig.Builder builder = StreamConfig.builder()
                 .set(StreamConfig.Key.BATCH_SIZE, 8).set(StreamConfig.Key.WINDOW_MS, 10_000);
         extra.forEach(builder::set);
         StreamConfig config = builder.build();
@@ -76,7 +73,7 @@ class EditMaskJobSeamITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         EditMaskJob.configure(env, config);
-        EditMaskJob.build(env, config, source, null, masks, iou, deadLetters, FAKE_MODELS);
+        EditMaskJob.build(env, config, source, null, masks, iou, deadLetters, FAKE_MODEL, FAKE_MODELS);
         env.execute("edit-mask-job-seam-test");
         return new Outputs(masks.collected(), iou.collected(), deadLetters.collected());
     }
@@ -179,6 +176,7 @@ class EditMaskJobSeamITCase {
         List<MaskResult> labeled = out.results().stream().filter(r -> r.getPixelCounts() != null).toList();
         assertEquals(40, labeled.size());
         assertEquals(40, out.iou().stream().mapToLong(IouMetric::getCount).sum(), "window counts: " + out.iou());
-        assertEquals(Set.of("initial"), Set.copyOf(out.iou().stream().map(IouMetric::getModelVersion).toList()));
+        assertEquals(Set.of("v1"), Set.copyOf(out.results().stream().map(MaskResult::getModelVersion).toList()));
+        assertEquals(Set.of("v1"), Set.copyOf(out.iou().stream().map(IouMetric::getModelVersion).toList()));
     }
 }

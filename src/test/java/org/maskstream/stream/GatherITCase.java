@@ -76,7 +76,7 @@ class GatherITCase {
         EditMaskJob.Topology topology = EditMaskJob.build(env, config,
                 KafkaWiring.requestSource(config.kafka(), false, new EditMaskJobRecoveryITCase.FailOnceDeserializer()), null,
                 KafkaWiring.masksSink(config.kafka()), KafkaWiring.iouSink(config.kafka()), KafkaWiring.deadLetterSink(config.kafka()),
-                SavedModels.LOADER);
+                EditMaskJob.initialModel(config), SavedModels.LOADER);
         Gather.attach(topology.requests(), config);
         JobClient job = env.executeAsync("gather-test");
         try {

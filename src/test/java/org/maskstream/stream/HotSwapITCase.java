@@ -185,7 +185,8 @@ class HotSwapITCase {
                         ? KafkaWiring.requestSource(config.kafka(), false, new EditMaskJobRecoveryITCase.FailOnceDeserializer())
                         : KafkaWiring.requestSource(config.kafka(), false),
                 HotSwap.verified(env, KafkaWiring.modelUpdatesSource(config.kafka()), SavedModels.LOADER),
-                KafkaWiring.masksSink(config.kafka()), KafkaWiring.iouSink(config.kafka()), KafkaWiring.deadLetterSink(config.kafka()), SavedModels.LOADER);
+                KafkaWiring.masksSink(config.kafka()), KafkaWiring.iouSink(config.kafka()), KafkaWiring.deadLetterSink(config.kafka()),
+                EditMaskJob.initialModel(config), SavedModels.LOADER);
         Gather.attach(topology.requests(), config);
         return env.executeAsync("hot-swap-test");
     }

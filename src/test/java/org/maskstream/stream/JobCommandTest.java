@@ -52,6 +52,16 @@ class JobCommandTest {
     }
 
     @Test
+    void aModelFolderThatIsNotASavedModelIsAUserErrorBeforeAnythingRuns(@TempDir Path dir) {
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err));
+        String missing = dir.resolve("missing").toString();
+        assertEquals(2, cl.execute("job", "--model", missing));
+        assertTrue(err.toString().contains("model folder " + missing + " does not exist"), err.toString());
+    }
+
+    @Test
     void aKafkaConfigFileSetsClientPropertiesAndConfOverridesIt(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("client.properties");
         Files.writeString(file, "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\n");

@@ -2,6 +2,7 @@ package org.maskstream.stream;
 
 import org.junit.jupiter.api.Test;
 import org.maskstream.avro.ModelRef;
+import org.maskstream.model.InvalidModelException;
 import org.maskstream.model.MaskModel;
 
 import java.awt.image.BufferedImage;
@@ -11,6 +12,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ModelStoreTest {
 
@@ -50,14 +52,18 @@ class ModelStoreTest {
     }
 
     private static ModelRef ref(String uri, String sha) {
-        return ModelRef.newBuilder().setVersion(uri).setUri(uri).setSha256(sha).build();
+        return ref(uri + "@" + sha, uri, sha);
+    }
+
+    private static ModelRef ref(String version, String uri, String sha) {
+        return ModelRef.newBuilder().setVersion(version).setUri(uri).setSha256(sha).build();
     }
 
     @Test
     void keepsTheMostRecentlyUsedAndClosesTheEvicted() throws Exception {
         List<Recording> loaded = new ArrayList<>();
         ModelStore store = new ModelStore(r -> {
-            Recording m = new Recording(ModelStore.key(r));
+            Recording m = new Recording(r.getVersion());
             loaded.add(m);
             return m;
         }, 2);
@@ -80,11 +86,32 @@ class ModelStoreTest {
             if (r.getUri().equals("/bad")) {
                 throw new IllegalStateException("hash mismatch");
             }
-            return new Recording(r.getUri());
+            return new Recording(r.getVersion());
         }, 2);
         store.get(ref("/good", null));
         assertThrows(IllegalStateException.class, () -> store.get(ref("/bad", null)));
         assertEquals(1, store.size());
+        store.close();
+    }
+
+    @Test
+    void aModelThatReportsAnotherVersionThanItsRefIsClosedAndRefused() throws Exception {
+        List<Recording> loaded = new ArrayList<>();
+        ModelStore store = new ModelStore(r -> {
+            Recording m = new Recording("v0002");
+            loaded.add(m);
+            return m;
+        }, 2);
+        InvalidModelException e = assertThrows(InvalidModelException.class, () -> store.get(ref("v0001", "/m", "h")));
+        assertTrue(e.getMessage().contains("holds version v0002 but the job's model ref names version v0001"),
+                e.getMessage());
+        assertTrue(loaded.get(0).closed);
+        assertEquals(0, store.size());
+        MaskModel served = store.get(ref("v0002", "/m", "h"));
+        assertSame(loaded.get(1), served);
+        assertThrows(InvalidModelException.class, () -> store.get(ref("v0001", "/m", "h")),
+                "a held model of the same folder and hash is not handed out under another version");
+        assertEquals(List.of(true, false, true), loaded.stream().map(m -> m.closed).toList());
         store.close();
     }
 }

@@ -26,7 +26,7 @@ class TrainerTest {
     Path dir;
 
     private static TrainOptions.Builder tiny() {
-        return TrainOptions.builder().inputSize(32).dim(16).layers(1).heads(2).maxTokens(8).batchSize(8)
+        return TrainOptions.builder().model(m -> m.inputSize(32).dim(16).layers(1).heads(2).maxTokens(8)).batchSize(8)
                 .warmupSteps(5).learningRate(1e-2f).flip(false).checkpoints(false).progress(false);
     }
 
@@ -69,7 +69,7 @@ class TrainerTest {
     @Test
     void fineTuningStartsFromTheSavedParametersAndKeepsTheArchitecture() {
         List<Example> train = TinyScenes.generate(8, 32, 4);
-        TrainResult base = Trainer.train(train, List.of(), tiny().fusion(Fusion.CONCAT).epochs(20).build(),
+        TrainResult base = Trainer.train(train, List.of(), tiny().model(m -> m.fusion(Fusion.CONCAT)).epochs(20).build(),
                 dir.resolve("base"));
         // the default fusion is xattn: the saved model's architecture must win over the options
         TrainResult tuned = Trainer.train(train, List.of(), tiny().initFrom(dir.resolve("base")).epochs(1)
@@ -130,7 +130,7 @@ class TrainerTest {
     @Test
     void shiftNeedsPixelsToMove() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> tiny().shift(2).imageEncoder("mobilenet:/x.onnx").build());
+                () -> tiny().shift(2).model(m -> m.imageEncoder("mobilenet:/x.onnx")).build());
         assertTrue(e.getMessage().contains("--shift needs the scratch image encoder"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> tiny().shift(16).build());
     }
