@@ -1,5 +1,7 @@
--- Live edit masks and IoU per model version, from SQL (see docs/sql.md). SqlScript fills in the placeholders;
--- SqlPredictITCase runs this file against the embedded broker and compares it with the DataStream job.
+-- Live IoU per model version, from SQL (see docs/sql.md). Run it with
+--   bin/maskstream sql -f examples/sql/live-iou.sql --bootstrap-servers HOST:PORT --var model=MODEL_FOLDER
+-- (--var NAME=VALUE for the other placeholders; ${name:-x} is x without one). SqlPredictITCase runs this file
+-- against the embedded broker and compares it with the DataStream job; SqlCommandITCase runs it through the command.
 
 -- Rows wait in the model's micro-batches: let enough of them be in flight to fill one (4 x batch.size, as the job).
 SET 'table.exec.async-ml-predict.max-concurrent-operations' = '64';
@@ -16,12 +18,12 @@ CREATE TABLE edit_requests (
   WATERMARK FOR event_time AS event_time - INTERVAL '5' SECOND
 ) WITH (
   'connector' = 'kafka',
-  'topic' = '${topic}',
+  'topic' = '${topic:-edit-requests}',
   'properties.bootstrap.servers' = '${bootstrap.servers}',
-  'properties.group.id' = '${group.id}',
+  'properties.group.id' = '${group.id:-maskstream-sql}',
   'properties.max.partition.fetch.bytes' = '16777216',
   'scan.startup.mode' = 'earliest-offset',
-  'scan.bounded.mode' = '${scan.bounded.mode}',
+  'scan.bounded.mode' = '${scan.bounded.mode:-unbounded}',
   'format' = 'maskstream-avro'
 );
 
@@ -44,7 +46,7 @@ SELECT window_start, window_end, model_version, iou.n AS labeled, iou.mean_fg_io
 FROM (
   SELECT window_start, window_end, model_version,
          MASK_IOU(pixel_counts.tp, pixel_counts.fp, pixel_counts.fn, pixel_counts.tn) AS iou
-  FROM TABLE(TUMBLE(TABLE predictions, DESCRIPTOR(event_time), INTERVAL '${window.seconds}' SECOND))
+  FROM TABLE(TUMBLE(TABLE predictions, DESCRIPTOR(event_time), INTERVAL '${window.seconds:-10}' SECOND))
   WHERE pixel_counts IS NOT NULL
   GROUP BY window_start, window_end, model_version
 );

@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
                 RetrainCommand.class,
                 ModelsCommand.class,
                 ViewCommand.class,
+                SqlCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

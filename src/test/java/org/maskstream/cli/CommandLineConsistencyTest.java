@@ -52,7 +52,7 @@ class CommandLineConsistencyTest {
         }
         // job takes its default from the Flink configuration, whose own default is the same broker
         assertEquals(StreamConfig.DEFAULT_BOOTSTRAP_SERVERS, StreamConfig.builder().build().bootstrapServers());
-        assertEquals(List.of("produce", "retrain", "tail", "view"), commands.stream().sorted().toList());
+        assertEquals(List.of("produce", "retrain", "sql", "tail", "view"), commands.stream().sorted().toList());
     }
 
     @Test

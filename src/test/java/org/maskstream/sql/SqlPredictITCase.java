@@ -30,6 +30,7 @@ import org.maskstream.stream.StreamTestKafka;
 import org.maskstream.stream.TestModels;
 import org.maskstream.stream.TestRequests;
 
+import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -206,7 +207,8 @@ class SqlPredictITCase {
         env.setParallelism(2);
         StreamTableEnvironment tables = StreamTableEnvironment.create(env);
         tables.getConfig().set("pipeline.name", jobName);
-        SqlScript.parse(Files.readString(SCRIPT), variables(config)).withoutLastStatement().run(tables, System.out);
+        SqlScript.parse(Files.readString(SCRIPT), variables(config)).withoutLastStatement()
+                .run(tables, new PrintWriter(System.out, true));
         return tables;
     }
 }
