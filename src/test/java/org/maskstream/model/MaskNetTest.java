@@ -91,7 +91,7 @@ class MaskNetTest {
                 .vocabulary(vocabulary).build());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MaskNet.build(
                 new ModelConfig(Fusion.XATTN, Decoder.UNET, "mobilenet:/x.onnx", "scratch", 16, 1, 1, 2, 32, 8, 0.5f,
-                        vocabulary, null)));
+                        vocabulary, null, null)));
         assertTrue(e.getMessage().contains("mobilenet"), e.getMessage());
         assertFalse(Fusion.parse("xattn-pooled") != Fusion.XATTN_POOLED);
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> Fusion.parse("dot"));
