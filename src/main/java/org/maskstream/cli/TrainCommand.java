@@ -3,6 +3,7 @@ package org.maskstream.cli;
 import org.maskstream.util.DurationConverter;
 import org.maskstream.data.Dataset;
 import org.maskstream.data.DatasetReader;
+import org.maskstream.grounding.DetectorPrior;
 import org.maskstream.model.Decoder;
 import org.maskstream.model.Fusion;
 import org.maskstream.model.InvalidModelException;
@@ -124,6 +125,13 @@ public final class TrainCommand implements Callable<Integer> {
             + " reads words the training instructions never used (default: ${DEFAULT-VALUE}).")
     String textEncoder = MODEL.textEncoder();
 
+    @Option(names = "--prior", paramLabel = "SOURCE", description = "A grounded network: coco-detector (the COCO"
+            + " detector from the pretrained files, see 'models') or coco-detector:FOLDER. The boxes of the detected"
+            + " objects the instruction names become an input beside the image, which the network refines. A new"
+            + " network learns it from simulated detections of the target (synthetic scenes have no COCO objects);"
+            + " --init-from fine-tuning reads the detector, as serving does. Needs the scratch image encoder.")
+    String prior;
+
     @Option(names = "--stage", paramLabel = "FIELD=VALUE:EPOCHS", description = "A curriculum stage, repeatable and"
             + " trained in the order given before the --epochs over everything: EPOCHS passes over only the training"
             + " examples whose manifest field FIELD is VALUE, with their own warm-up and decay, e.g. --stage"
@@ -178,7 +186,8 @@ public final class TrainCommand implements Callable<Integer> {
             return TrainOptions.builder()
                     .model(m -> m.fusion(Fusion.parse(fusion)).decoder(Decoder.parse(decoder)).inputSize(size).dim(dim)
                             .layers(layers).textLayers(textLayers).heads(heads).maxTokens(maxTokens)
-                            .imageEncoder(PretrainedEncoders.absolute(imageEncoder)).textEncoder(textEncoder))
+                            .imageEncoder(PretrainedEncoders.absolute(imageEncoder)).textEncoder(textEncoder)
+                            .prior(prior == null ? null : DetectorPrior.resolveId(prior)))
                     .loss(LossKind.parse(loss)).epochs(epochs).batchSize(batch).seed(seed).learningRate(lr)
                     .warmupSteps(warmup).clipGradient(clip).flip(!noFlip).initFrom(initFrom).timeLimit(timeLimit)
                     .checkpoints(!noCheckpoints).progress(true).stages(stages.stream().map(Stage::parse).toList())

@@ -27,6 +27,17 @@ public final class Batches {
 
     /** Runs the encoders' host side on one example; {@code mask} may be {@code null}. */
     public static PreparedExample prepare(MaskNet net, BufferedImage image, String instruction, Mask mask) {
+        return prepare(net, image, instruction, mask, null);
+    }
+
+    /**
+     * {@link #prepare(MaskNet, BufferedImage, String, Mask)} for a network with a prior channel.
+     *
+     * @param prior {@code S * S} values in [0, 1] ({@link PriorSource}); {@code null} or all 0: nothing found.
+     *              Ignored by a network without a prior channel.
+     */
+    public static PreparedExample prepare(MaskNet net, BufferedImage image, String instruction, Mask mask,
+                                          float[] prior) {
         float[] target = null;
         if (mask != null) {
             int s = net.config().inputSize();
@@ -36,13 +47,40 @@ public final class Batches {
                 target[i] = px[i] ? 1f : 0f;
             }
         }
-        return new PreparedExample(net.imageEncoder().prepare(image), net.textEncoder().prepare(instruction), target);
+        float[] pixels = net.imageEncoder().prepare(image);
+        return new PreparedExample(net.config().hasPrior() ? withPrior(pixels, prior, net.config().inputSize())
+                : pixels, net.textEncoder().prepare(instruction), target);
+    }
+
+    /** The pixel planes, then the prior map and the empty-map flag ({@link MaskNet#PRIOR_PLANES}). */
+    static float[] withPrior(float[] pixels, float[] prior, int size) {
+        int plane = size * size;
+        if (prior != null && prior.length != plane) {
+            throw new IllegalArgumentException("a prior of " + prior.length + " values for a " + size + " x " + size
+                    + " network: it needs " + plane);
+        }
+        float[] out = Arrays.copyOf(pixels, pixels.length + MaskNet.PRIOR_PLANES * plane);
+        boolean empty = true;
+        if (prior != null) {
+            for (int i = 0; i < plane; i++) {
+                float v = prior[i];
+                if (!(v >= 0f && v <= 1f)) {
+                    throw new IllegalArgumentException("prior value " + v + " at " + i + " is outside [0, 1]");
+                }
+                out[pixels.length + i] = v;
+                empty &= v == 0f;
+            }
+        }
+        if (empty) {
+            Arrays.fill(out, pixels.length + plane, out.length, 1f);
+        }
+        return out;
     }
 
     /** {@code NDList(image [B, ...], text [B, ...], textMask [B, T])} in {@code manager}. */
     public static NDList inputs(NDManager manager, MaskNet net, List<PreparedExample> batch) {
         int b = batch.size();
-        Shape image = net.imageEncoder().inputShape();
+        Shape image = net.imageInputShape();
         Shape text = net.textEncoder().inputShape();
         int t = (int) text.get(0);
         float[] images = new float[(int) (b * image.size())];

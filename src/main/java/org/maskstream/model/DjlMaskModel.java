@@ -26,12 +26,19 @@ final class DjlMaskModel implements MaskModel {
     private final NDManager manager;
     private final ParameterStore parameters;
     private final String version;
+    private final PriorSource prior;
 
-    DjlMaskModel(MaskNet net, NDManager manager, String version) {
+    /** @param prior the network's prior source; {@code null} for a network without a prior channel */
+    DjlMaskModel(MaskNet net, NDManager manager, String version, PriorSource prior) {
+        if (net.config().hasPrior() != (prior != null)) {
+            throw new IllegalArgumentException("a network " + (prior == null ? "with" : "without")
+                    + " a prior channel needs " + (prior == null ? "a" : "no") + " prior source");
+        }
         this.net = net;
         this.manager = manager;
         this.parameters = new ParameterStore(manager, false);
         this.version = version;
+        this.prior = prior;
     }
 
     @Override
@@ -59,9 +66,12 @@ final class DjlMaskModel implements MaskModel {
             JniUtils.setNumThreads(JniUtils.getNumThreads());
             THREADS_APPLIED.set(true);
         }
+        // the whole micro-batch goes through the prior source (the detector) in one call
+        List<float[]> priors = prior == null ? null : prior.priors(images, instructions, net.config().inputSize());
         List<PreparedExample> batch = new ArrayList<>(images.size());
         for (int i = 0; i < images.size(); i++) {
-            batch.add(Batches.prepare(net, images.get(i), instructions.get(i), null));
+            batch.add(Batches.prepare(net, images.get(i), instructions.get(i), null,
+                    priors == null ? null : priors.get(i)));
         }
         try (NDManager scope = manager.newSubManager()) {
             NDList logits = net.forward(parameters, Batches.inputs(scope, net, batch), false);
@@ -71,6 +81,12 @@ final class DjlMaskModel implements MaskModel {
 
     @Override
     public void close() {
-        manager.close();
+        try {
+            if (prior != null) {
+                prior.close();
+            }
+        } finally {
+            manager.close();
+        }
     }
 }

@@ -24,11 +24,13 @@ import java.util.Map;
  * @param threshold    probability above which a pixel is in the edit region
  * @param vocabulary   the scratch text encoder's words, index = token id (pad and unknown first)
  * @param version      overrides the model's {@link MaskModel#version()}; {@code null}: the parameter hash prefix
+ * @param prior        where the network's prior channel comes from ({@link PriorSources}: {@code coco-detector:PATH}
+ *                     for the boxes of the detected objects the instruction names); {@code null}: no prior channel
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelConfig(Fusion fusion, Decoder decoder, String imageEncoder, String textEncoder, int dim,
                           int layers, int textLayers, int heads, int inputSize, int maxTokens, float threshold,
-                          List<String> vocabulary, String version) {
+                          List<String> vocabulary, String version, String prior) {
 
     public static final String SCRATCH = "scratch";
 
@@ -43,7 +45,7 @@ public record ModelConfig(Fusion fusion, Decoder decoder, String imageEncoder, S
     public Builder toBuilder() {
         return new Builder().fusion(fusion).decoder(decoder).imageEncoder(imageEncoder).textEncoder(textEncoder)
                 .dim(dim).layers(layers).textLayers(textLayers).heads(heads).inputSize(inputSize)
-                .maxTokens(maxTokens).threshold(threshold).vocabulary(vocabulary).version(version);
+                .maxTokens(maxTokens).threshold(threshold).vocabulary(vocabulary).version(version).prior(prior);
     }
 
     /** Side of the image encoder's feature grid: the input downsampled by 8. */
@@ -59,6 +61,11 @@ public record ModelConfig(Fusion fusion, Decoder decoder, String imageEncoder, S
         Map<String, Object> out = Json.MAPPER.convertValue(this, new TypeReference<LinkedHashMap<String, Object>>() { });
         out.remove("vocabulary");
         return out;
+    }
+
+    /** Whether the network reads a prior map beside the image (see {@link PriorSource}). */
+    public boolean hasPrior() {
+        return prior != null;
     }
 
     /** Throws {@link IllegalArgumentException} naming the first inconsistent field. */
@@ -79,6 +86,10 @@ public record ModelConfig(Fusion fusion, Decoder decoder, String imageEncoder, S
                 "input size must be 8 times a power of two (16, 32, 64, 128...), got " + inputSize);
         require(maxTokens >= 1, "maxTokens must be at least 1, got " + maxTokens);
         require(threshold > 0 && threshold < 1, "threshold must be in (0, 1), got " + threshold);
+        // the prior enters as extra input planes of the image: a frozen encoder's features have no place for them
+        require(prior == null || SCRATCH.equals(imageEncoder),
+                "a prior channel needs the scratch image encoder, not '" + imageEncoder + "'");
+        require(prior == null || !prior.isBlank(), "prior must name a prior source or be absent");
     }
 
     private static void require(boolean ok, String message) {
@@ -102,6 +113,7 @@ public record ModelConfig(Fusion fusion, Decoder decoder, String imageEncoder, S
         private float threshold = 0.5f;
         private List<String> vocabulary = List.of();
         private String version;
+        private String prior;
 
         public Builder fusion(Fusion v) { fusion = v; return this; }
         public Builder decoder(Decoder v) { decoder = v; return this; }
@@ -116,6 +128,7 @@ public record ModelConfig(Fusion fusion, Decoder decoder, String imageEncoder, S
         public Builder threshold(float v) { threshold = v; return this; }
         public Builder vocabulary(List<String> v) { vocabulary = v; return this; }
         public Builder version(String v) { version = v; return this; }
+        public Builder prior(String v) { prior = v; return this; }
 
         public ModelConfig build() {
             ModelConfig c = unchecked();
@@ -135,7 +148,7 @@ public record ModelConfig(Fusion fusion, Decoder decoder, String imageEncoder, S
 
         private ModelConfig unchecked() {
             return new ModelConfig(fusion, decoder, imageEncoder, textEncoder, dim, layers, textLayers, heads,
-                    inputSize, maxTokens, threshold, vocabulary, version);
+                    inputSize, maxTokens, threshold, vocabulary, version, prior);
         }
     }
 }

@@ -85,7 +85,9 @@ public final class SavedModel {
         NDManager manager = NDManager.newBaseManager(device);
         try {
             MaskNet net = loadNet(dir, manager);
-            return new DjlMaskModel(net, manager, version(dir));
+            // the prior source opens here, with the model, so a missing detector fails the load, not a request
+            PriorSource prior = net.config().hasPrior() ? PriorSources.open(net.config().prior()) : null;
+            return new DjlMaskModel(net, manager, version(dir), prior);
         } catch (RuntimeException e) {
             manager.close();
             throw e;

@@ -19,6 +19,8 @@ import org.maskstream.model.MaskLoss;
 import org.maskstream.model.MaskNet;
 import org.maskstream.model.ModelConfig;
 import org.maskstream.model.PreparedExample;
+import org.maskstream.model.PriorSource;
+import org.maskstream.model.PriorSources;
 import org.maskstream.model.SavedModel;
 import org.maskstream.model.Vocabulary;
 import org.maskstream.util.Json;
@@ -58,6 +60,8 @@ public final class Trainer {
     public static final String METRICS_LINES = "metrics.jsonl";
     public static final String CURVES = "curves.png";
     public static final String CHECKPOINTS = "checkpoints";
+    /** Examples per call of a prior source: one detector call each. */
+    private static final int PRIOR_BATCH = 8;
     private static final float FINAL_LR_FRACTION = 0.05f;
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
@@ -103,8 +107,10 @@ public final class Trainer {
             LOG.info("training {} / {} / {} (d={}, {} layers) on {} examples ({} validation) on {}",
                     net.config().fusion().id(), net.config().decoder().id(), opts.loss().id(), net.config().dim(),
                     net.config().layers(), train.size(), val.size(), device);
-            List<List<PreparedExample>> trainSets = variants.stream().map(v -> prepare(net, v)).toList();
-            List<PreparedExample> valSet = prepare(net, val);
+            boolean ownPrior = opts.initFrom() != null;
+            List<List<PreparedExample>> trainSets = variants.stream()
+                    .map(v -> prepare(net, v, ownPrior, opts.seed())).toList();
+            List<PreparedExample> valSet = prepare(net, val, ownPrior, opts.seed());
             Files.createDirectories(outDir);
             Files.deleteIfExists(outDir.resolve(METRICS_LINES));
             return new Run(net, model, opts, outDir, random, start).fit(phases, trainSets, valSet);
@@ -174,10 +180,37 @@ public final class Trainer {
         return MaskNet.build(config);
     }
 
-    private static List<PreparedExample> prepare(MaskNet net, List<Example> examples) {
+    private static List<PreparedExample> prepare(MaskNet net, List<Example> examples, boolean ownPrior, long seed) {
+        List<float[]> priors = net.config().hasPrior() ? priors(net, examples, ownPrior, seed) : null;
         // Parallel: a frozen encoder's prepare is the expensive part; each result is independent.
-        return examples.parallelStream().map(e -> Batches.prepare(net, e.image(), e.instruction(), e.mask()))
-                .toList();
+        return IntStream.range(0, examples.size()).parallel().mapToObj(i -> {
+            Example e = examples.get(i);
+            return Batches.prepare(net, e.image(), e.instruction(), e.mask(), priors == null ? null : priors.get(i));
+        }).toList();
+    }
+
+    /**
+     * The prior maps of a network with a prior channel. A new network learns from simulated detections: its
+     * training data are synthetic scenes, which no COCO detector knows. A fine-tuned one ({@code --init-from}) reads
+     * its own prior source, as it will when served: on photos, the detector's boxes of the named objects.
+     */
+    private static List<float[]> priors(MaskNet net, List<Example> examples, boolean own, long seed) {
+        int size = net.config().inputSize();
+        if (!own) {
+            // one fixed draw per example (seeded by its id), so a rerun sees the same priors
+            return examples.stream().map(e -> SimulatedDetections.prior(e.mask(), size,
+                    new Random(seed * 31 + e.id().hashCode()))).toList();
+        }
+        LOG.info("computing the prior of {} examples with {}", examples.size(), net.config().prior());
+        List<float[]> out = new ArrayList<>(examples.size());
+        try (PriorSource source = PriorSources.open(net.config().prior())) {
+            for (int from = 0; from < examples.size(); from += PRIOR_BATCH) {
+                List<Example> part = examples.subList(from, Math.min(examples.size(), from + PRIOR_BATCH));
+                out.addAll(source.priors(part.stream().map(Example::image).toList(),
+                        part.stream().map(Example::instruction).toList(), size));
+            }
+        }
+        return out;
     }
 
     /**

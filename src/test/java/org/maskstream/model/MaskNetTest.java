@@ -91,10 +91,50 @@ class MaskNetTest {
                 .vocabulary(vocabulary).build());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MaskNet.build(
                 new ModelConfig(Fusion.XATTN, Decoder.UNET, "mobilenet:/x.onnx", "scratch", 16, 1, 1, 2, 32, 8, 0.5f,
-                        vocabulary, null)));
+                        vocabulary, null, null)));
         assertTrue(e.getMessage().contains("mobilenet"), e.getMessage());
         assertFalse(Fusion.parse("xattn-pooled") != Fusion.XATTN_POOLED);
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> Fusion.parse("dot"));
         assertTrue(unknown.getMessage().contains("concat, outer, xattn-pooled, xattn"), unknown.getMessage());
+    }
+
+    @Test
+    void aPriorNetworkReadsTwoMorePlanesAndItsPriorPathStartsAsTheDetectorPrior() {
+        Engine.getInstance().setRandomSeed(7);
+        List<Example> examples = TinyScenes.generate(BATCH, SIZE, 3);
+        MaskNet net = MaskNet.build(tinyConfig(Fusion.XATTN, Decoder.UNET, examples).toBuilder().prior("test:any")
+                .build());
+        assertEquals(new Shape(3 + MaskNet.PRIOR_PLANES, SIZE, SIZE), net.imageInputShape());
+        int plane = SIZE * SIZE;
+        float[] box = new float[plane];
+        for (int y = 4; y < 12; y++) {
+            for (int x = 4; x < 20; x++) {
+                box[y * SIZE + x] = 0.8f;
+            }
+        }
+        PreparedExample withBox = Batches.prepare(net, examples.get(0).image(), "x", null, box);
+        PreparedExample without = Batches.prepare(net, examples.get(0).image(), "x", null, null);
+        assertEquals(5 * plane, withBox.image().length);
+        assertEquals(0.8f, withBox.image()[3 * plane + 5 * SIZE + 5]);
+        assertEquals(0f, withBox.image()[4 * plane + 5 * SIZE + 5], "a prior with a box is not empty");
+        assertEquals(1f, without.image()[4 * plane], "no prior: the empty-map flag is set everywhere");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            net.initialize(manager, DataType.FLOAT32, net.inputShapes(2));
+            NDList out = net.forward(new ParameterStore(manager, false),
+                    Batches.inputs(manager, net, List.of(withBox, without)), false);
+            assertEquals(new Shape(2, 1, SIZE, SIZE), out.head().getShape());
+            float[] p = Batches.probabilities(out.head()).get(0);
+            // the initialised prior path dominates the untrained decoder: inside the box in, outside out
+            assertTrue(p[5 * SIZE + 5] > 0.5f && p[28 * SIZE + 28] < 0.5f,
+                    "inside " + p[5 * SIZE + 5] + ", outside " + p[28 * SIZE + 28]);
+        }
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> Batches.prepare(net, examples.get(0).image(), "x", null, new float[plane - 1]));
+        assertTrue(bad.getMessage().contains("needs " + plane), bad.getMessage());
+        IllegalArgumentException frozen = assertThrows(IllegalArgumentException.class, () -> ModelConfig.builder()
+                .imageEncoder("mobilenet:/x.onnx").decoder(Decoder.UPCONV).textEncoder(MiniLmTextEncoder.ID)
+                .prior("test:any").build());
+        assertTrue(frozen.getMessage().contains("a prior channel needs the scratch image encoder"),
+                frozen.getMessage());
     }
 }

@@ -25,6 +25,8 @@ import org.maskstream.data.Mask;
 import org.maskstream.metrics.IouCounts;
 import org.maskstream.model.MaskModel;
 import org.maskstream.model.OnnxFixture;
+import org.maskstream.grounding.GroundedFixture;
+import org.maskstream.demo.RequestProducer;
 import org.maskstream.train.Evaluator;
 
 import java.awt.image.BufferedImage;
@@ -299,6 +301,43 @@ class EditMaskJobITCase {
             }
         }
         assertTrue(results.stream().anyMatch(r -> r.getCoverage() > 0), "some instructions select pixels");
+    }
+
+    @Test
+    void aGroundedModelIsServedWithTheDetectorInsideTheBatch(TestInfo info, @TempDir Path dir) throws Exception {
+        GroundedFixture.assumeDetectorAndSample();
+        StreamConfig config = StreamTestKafka.freshConfig(KAFKA.broker(), info,
+                GroundedFixture.save(dir.resolve("grounded")).toString(), Map.of());
+        Map<String, EditRequest> sent = new LinkedHashMap<>();
+        List<Map.Entry<String, byte[]>> records = new ArrayList<>();
+        List<Example> photos = GroundedFixture.photos();
+        for (int i = 0; i < photos.size(); i++) {
+            EditRequest req = RequestProducer.toRequest(photos.get(i), "photo-" + i, T0.plusMillis(100L * i),
+                    i % 3 != 0);
+            sent.put(req.getId(), req);
+            records.add(Map.entry(req.getId(), REQUESTS.encode(req)));
+        }
+        StreamTestKafka.produce(config, records);
+
+        runBounded(config);
+
+        List<MaskResult> results = results(config);
+        List<DeadLetter> deadLetters = deadLetters(config);
+        assertEachIdOnce(sent.keySet(), results, deadLetters, config);
+        assertEquals(List.of(), deadLetters);
+        // the job's masks are the model's own outside the job: detector, grounding and network in one batch
+        Map<String, IouCounts> evaluated = evaluate(config, sent.values());
+        assertEquals(photos.size() - (photos.size() + 2) / 3, evaluated.size());
+        for (MaskResult r : results) {
+            if (evaluated.containsKey(r.getId())) {
+                assertEquals(evaluated.get(r.getId()).fgIou(), r.getIou(), 0.0, r.getId());
+            }
+        }
+        // mb-e008's stop sign is found and named: its mask is the sign, not the whole photo
+        MaskResult sign = results.stream().filter(r -> sent.get(r.getId()).getInstruction()
+                .equals(photos.stream().filter(e -> e.id().equals("mb-e008")).findFirst().orElseThrow().instruction()))
+                .findFirst().orElseThrow();
+        assertTrue(sign.getCoverage() > 0.2 && sign.getCoverage() < 0.8, "stop sign coverage " + sign.getCoverage());
     }
 
     @Test

@@ -33,7 +33,8 @@ class TrainOptionsTest {
 
     @Test
     void describeRecordsEveryArchitectureFieldWithTheTrainingOptions() {
-        TrainOptions opts = TrainOptions.builder().model(m -> m.inputSize(32).dim(16).heads(2)).epochs(3).build();
+        TrainOptions opts = TrainOptions.builder()
+                .model(m -> m.inputSize(32).dim(16).heads(2).prior("coco-detector:/detector")).epochs(3).build();
         Map<String, Object> described = opts.describe();
         @SuppressWarnings("unchecked")
         Map<String, Object> model = (Map<String, Object>) described.get("model");
@@ -44,6 +45,7 @@ class TrainOptionsTest {
         assertEquals(32, model.get("inputSize"));
         assertEquals("unet", model.get("decoder"));
         assertEquals(3, described.get("epochs"));
+        assertEquals("coco-detector:/detector", model.get("prior"));
     }
 
     @Test
