@@ -1,5 +1,7 @@
 package org.maskstream.cli;
 
+import org.maskstream.pretrained.MissingPretrainedFileException;
+import org.maskstream.pretrained.PretrainedFiles;
 import org.maskstream.data.Dataset;
 import org.maskstream.data.DatasetException;
 import org.maskstream.data.DatasetReader;
@@ -31,8 +33,6 @@ import java.util.function.Consumer;
         subcommands = {ExperimentCommand.StudyTableCommand.class, ExperimentCommand.ParaphraseCommand.class,
                 ExperimentCommand.RealSampleCommand.class, BenchCommand.class})
 public final class ExperimentCommand implements Runnable {
-    static final String DEFAULT_MOBILENET = "../shared/models/mobilenet-v2-int8/mobilenet_v2_int8_features.onnx";
-    static final String DEFAULT_DETECTOR = "../shared/models/ssd-mobilenetv2-fpnlite-coco-int8";
 
     @Spec
     CommandSpec spec;
@@ -121,12 +121,13 @@ public final class ExperimentCommand implements Runnable {
                 description = "The real dataset folder, e.g. ../shared/data/magicbrush-sample.")
         Path data;
 
-        @Option(names = "--mobilenet", defaultValue = DEFAULT_MOBILENET,
-                description = "The MobileNetV2 ONNX file for the image encoder (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--mobilenet", description = "The MobileNetV2 ONNX file for the image encoder (default: the"
+                + " pretrained file from the cache or ../shared/models, see 'models').")
         Path mobileNet;
 
-        @Option(names = "--detector", defaultValue = DEFAULT_DETECTOR,
-                description = "The COCO detector's folder, for the detector-prior row (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--detector", description = "The COCO detector's folder, for the detector prior and the"
+                + " grounded network (default: the pretrained detector from the cache or ../shared/models, see"
+                + " 'models').")
         Path detector;
 
         @Mixin
@@ -140,6 +141,20 @@ public final class ExperimentCommand implements Runnable {
             } catch (DatasetException e) {
                 throw new UserError(e.getMessage(), e);
             }
+            String given = (mobileNet == null ? "" : " --mobilenet " + mobileNet)
+                    + (detector == null ? "" : " --detector " + detector);
+            Path mobileNet = this.mobileNet;
+            Path detector = this.detector;
+            try {
+                if (mobileNet == null) {
+                    mobileNet = PretrainedFiles.resolve(PretrainedFiles.MOBILENET_FEATURES);
+                }
+                if (detector == null) {
+                    detector = PretrainedFiles.resolve(PretrainedFiles.SSD_DETECTOR).getParent();
+                }
+            } catch (MissingPretrainedFileException e) {
+                throw new UserError(e.getMessage(), e);
+            }
             if (!Files.isRegularFile(mobileNet)) {
                 throw new UserError("--mobilenet " + mobileNet + " does not exist: pass the path of "
                         + MobileNet.SOURCE);
@@ -150,10 +165,10 @@ public final class ExperimentCommand implements Runnable {
             }
             Budget budget = options.budget(RealSampleExperiment.fullBudget(), RealSampleExperiment.quickBudget());
             String base = options.baseName(RealSampleExperiment.NAME);
-            String command = options.commandLine("real-sample") + " --data " + data
-                    + (mobileNet.equals(Path.of(DEFAULT_MOBILENET)) ? "" : " --mobilenet " + mobileNet)
-                    + (detector.equals(Path.of(DEFAULT_DETECTOR)) ? "" : " --detector " + detector);
-            options.run(setup -> RealSampleExperiment.run(budget, real, mobileNet, detector, setup), base, command,
+            String command = options.commandLine("real-sample") + " --data " + data + given;
+            Path image = mobileNet;
+            Path objects = detector;
+            options.run(setup -> RealSampleExperiment.run(budget, real, image, objects, setup), base, command,
                     base + ".md and " + base + ".json");
         }
     }
