@@ -73,9 +73,9 @@ final class DetectorPriorRows {
     }
 
     /** The breakdown table; baselines' box area and mean mask from {@code reference}. */
-    String breakdown(Baselines.Reference reference) {
-        Markdown table = new Markdown("group", "n", "**detector prior**", "baseline: full", "baseline: centred-box",
-                "fell back (no named class detected)");
+    String breakdown(Baselines.Reference reference, Map<String, IouCounts> grounded) {
+        Markdown table = new Markdown("group", "n", "**detector prior**", "grounded network (cross-validated)",
+                "baseline: full", "baseline: centred-box", "fell back (no named class detected)");
         for (Map.Entry<String, Predicate<Scored>> g : groups().entrySet()) {
             List<Scored> in = scored.stream().filter(g.getValue()).toList();
             if (in.isEmpty()) {
@@ -85,6 +85,7 @@ final class DetectorPriorRows {
             in.forEach(s -> baselines.score(s.example()));
             IouCounts mine = in.stream().map(Scored::counts).reduce(IouCounts.EMPTY, IouCounts::merge);
             table.row(g.getKey(), in.size(), "**" + Markdown.number(mine.fgIou()) + "**",
+                    groundedCell(in.stream().map(sc -> grounded.get(sc.example().id())).toList()),
                     baselines.results().get("full").fgIou(), baselines.results().get("centred-box").fgIou(),
                     in.stream().filter(s -> s.prediction().fellBack()).count());
         }
@@ -112,9 +113,17 @@ final class DetectorPriorRows {
         return out;
     }
 
-    /** The per-photo lines of the markdown report. */
-    String perPhotoTable() {
-        Markdown table = new Markdown("id", "instruction", "grounded to", "boxes used", "fg IoU");
+    /** The grounded network's fg IoU over photos it scored; "-" when it scored none of them. */
+    private static String groundedCell(List<IouCounts> counts) {
+        List<IouCounts> scoredOnes = counts.stream().filter(java.util.Objects::nonNull).toList();
+        return scoredOnes.isEmpty() ? "-" : Markdown.number(scoredOnes.stream().reduce(IouCounts.EMPTY,
+                IouCounts::merge).fgIou()) + (scoredOnes.size() < counts.size() ? " (" + scoredOnes.size() + ")" : "");
+    }
+
+    /** The per-photo lines of the markdown report, with the grounded network's cross-validated fg IoU. */
+    String perPhotoTable(Map<String, IouCounts> grounded) {
+        Markdown table = new Markdown("id", "instruction", "grounded to", "boxes used", "fg IoU",
+                "grounded network");
         for (Scored s : scored) {
             InstructionGrounder.Grounding g = s.prediction().grounding();
             String to = g.kind().name().toLowerCase(Locale.ROOT) + " " + (g.namesClass()
@@ -122,7 +131,8 @@ final class DetectorPriorRows {
                     + g.choice().name().toLowerCase(Locale.ROOT) + ")" : "-");
             table.row(s.example().id(), s.example().instruction(), to,
                     s.prediction().fellBack() ? "none: full image" : s.prediction().chosen().size(),
-                    s.counts().fgIou());
+                    s.counts().fgIou(), groundedCell(java.util.Collections.singletonList(
+                            grounded.get(s.example().id()))));
         }
         return table.toString();
     }

@@ -22,7 +22,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Scoring saved models for the experiments. */
 final class ModelRuns {
@@ -120,6 +122,15 @@ final class ModelRuns {
         try (MaskModel model = SavedModel.load(dir)) {
             return Evaluator.evaluate(model, examples);
         }
+    }
+
+    /** The model in {@code dir} on each of {@code examples}, by id, in order. */
+    static Map<String, IouCounts> evaluateEach(Path dir, List<Example> examples) {
+        Map<String, IouCounts> each = new LinkedHashMap<>();
+        try (MaskModel model = SavedModel.load(dir)) {
+            Evaluator.evaluate(model, examples, (e, mask, counts) -> each.put(e.id(), counts), null);
+        }
+        return each;
     }
 
     /** Trainable parameters of the saved network (frozen pretrained encoders are not counted). */

@@ -194,7 +194,8 @@ public final class RealSampleExperiment {
     }
 
     /** The grounded rows' details for the report; {@code folds} empty when the synthetic training failed. */
-    record Grounded(String synthetic, List<Fold> folds, Path allPhotos, double millisPerPhoto) {
+    record Grounded(String synthetic, List<Fold> folds, Map<String, IouCounts> perPhoto, Path allPhotos,
+                    double millisPerPhoto) {
     }
 
     /**
@@ -217,15 +218,14 @@ public final class RealSampleExperiment {
                 ? " (diverged: " + training.divergence() + ")" : "");
         if (!training.hasModel()) {
             rows.add(new Row(GROUNDED, how, IouCounts.EMPTY, IouCounts.EMPTY));
-            return new Grounded(how, List.of(), null, Double.NaN);
+            return new Grounded(how, List.of(), Map.of(), null, Double.NaN);
         }
         rows.add(new Row(GROUNDED, how, ModelRuns.evaluate(base, heldOut), ModelRuns.evaluate(base, labeled)));
 
         List<List<Example>> folds = folds(labeled, budget.seed(), FOLDS);
         java.util.Set<String> heldOutIds = ids(heldOut);
         List<Fold> scored = new ArrayList<>();
-        IouCounts cvAll = IouCounts.EMPTY;
-        IouCounts cvHeldOut = IouCounts.EMPTY;
+        Map<String, IouCounts> perPhoto = new LinkedHashMap<>();
         DetectorPrior detectorPrior = DetectorPrior.open(detector);
         for (int k = 0; k < folds.size(); k++) {
             List<Example> test = folds.get(k);
@@ -235,30 +235,33 @@ public final class RealSampleExperiment {
             Path dir = setup.workDir().resolve("grounded-fold-" + k);
             ModelRuns.Training tuned = ModelRuns.train(fit, List.of(), fineTuning(budget, base).build(), dir, log,
                     setup.reuse());
-            IouCounts onFold = tuned.hasModel() ? ModelRuns.evaluate(dir, test) : IouCounts.EMPTY;
-            List<Example> testHeldOut = test.stream().filter(e -> heldOutIds.contains(e.id())).toList();
-            if (tuned.hasModel() && !testHeldOut.isEmpty()) {
-                cvHeldOut = cvHeldOut.merge(ModelRuns.evaluate(dir, testHeldOut));
-            }
-            cvAll = cvAll.merge(onFold);
+            Map<String, IouCounts> onFold = tuned.hasModel() ? ModelRuns.evaluateEach(dir, test) : Map.of();
+            perPhoto.putAll(onFold);
             List<DetectorPrior.Prediction> predictions = detectorPrior.predict(test);
             IouCounts priorOnFold = IouCounts.EMPTY;
             for (int i = 0; i < test.size(); i++) {
                 priorOnFold = priorOnFold.merge(predictions.get(i).mask().iouCounts(test.get(i).mask()));
             }
-            scored.add(new Fold(k, test.stream().map(Example::id).toList(), onFold, priorOnFold,
+            scored.add(new Fold(k, test.stream().map(Example::id).toList(), merged(onFold.values()), priorOnFold,
                     baselines(fit, test)));
         }
         rows.add(new Row(GROUNDED + ", fine-tuned", String.format(Locale.ROOT, "synthetic as above, then %d epochs"
                         + " on the photos of %d other folds (%d-fold cross-validation: every photo scored by the fold"
                         + " that did not see it), batch %d, learning rate %s, no mirrors", GROUNDED_FINE_TUNE_EPOCHS,
-                FOLDS - 1, FOLDS, FINE_TUNE_BATCH, GROUNDED_FINE_TUNE_LR), cvHeldOut, cvAll));
+                FOLDS - 1, FOLDS, FINE_TUNE_BATCH, GROUNDED_FINE_TUNE_LR),
+                merged(heldOutIds.stream().filter(perPhoto::containsKey).map(perPhoto::get).toList()),
+                merged(perPhoto.values())));
         log.printf(Locale.ROOT, "%s: fine-tuning %s on all %d photos (the model to serve)%n", NAME, GROUNDED,
                 labeled.size());
         Path all = setup.workDir().resolve("grounded-all-photos");
         ModelRuns.Training served = ModelRuns.train(labeled, List.of(), fineTuning(budget, base).build(), all, log,
                 setup.reuse());
-        return new Grounded(how, scored, all, served.hasModel() ? millisPerPhoto(all, labeled) : Double.NaN);
+        return new Grounded(how, scored, perPhoto, all,
+                served.hasModel() ? millisPerPhoto(all, labeled) : Double.NaN);
+    }
+
+    private static IouCounts merged(java.util.Collection<IouCounts> counts) {
+        return counts.stream().reduce(IouCounts.EMPTY, IouCounts::merge);
     }
 
     /**
@@ -368,7 +371,7 @@ public final class RealSampleExperiment {
         md.append(table).append('\n');
         md.append(verdict(rows)).append('\n');
         md.append(groundedSection(grounded));
-        md.append(priorSection(prior, tune.size() + heldOut.size(), all(tune, heldOut)));
+        md.append(priorSection(prior, grounded.perPhoto(), tune.size() + heldOut.size(), all(tune, heldOut)));
         md.append(report.markdownFooter(baseName));
         Report.write(outDir, baseName, json, md.toString());
     }
@@ -448,7 +451,8 @@ public final class RealSampleExperiment {
     }
 
     /** The detector prior on every photo, its breakdown (baselines' box area from all photos) and time. */
-    private static String priorSection(DetectorPriorRows prior, int n, List<Example> all) {
+    private static String priorSection(DetectorPriorRows prior, Map<String, IouCounts> grounded, int n,
+                                       List<Example> all) {
         Baselines.Reference reference = new Baselines.Reference();
         all.forEach(reference.adder());
         return "\n## The detector prior on all " + n + " photos\n\n"
@@ -460,7 +464,9 @@ public final class RealSampleExperiment {
                 + " photos (in-sample, so optimistic for them). Inference: "
                 + String.format(Locale.ROOT, "%.0f", prior.meanMillis()) + " ms per photo on average (one photo"
                 + " per call, detector + grounding, ONNX Runtime on the machine's cores, after one warm-up call).\n\n"
-                + prior.breakdown(reference) + "\nPer photo:\n\n" + prior.perPhotoTable();
+                + "The grounded network's column is its cross-validation (each photo scored by the fold that did not"
+                + " see it).\n\n"
+                + prior.breakdown(reference, grounded) + "\nPer photo:\n\n" + prior.perPhotoTable(grounded);
     }
 
     /** What the table says, from its numbers. */
