@@ -13,6 +13,7 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The experiments' data handling, without training. */
@@ -32,6 +33,21 @@ class ExperimentPartsTest {
         Collections.reverse(reversed);
         assertEquals(ids(parts.get(1)), ids(RealSampleExperiment.split(reversed, 1).get(1)));
         assertNotEquals(ids(parts.get(1)), ids(RealSampleExperiment.split(examples, 2).get(1)));
+    }
+
+    @Test
+    void crossValidationFoldsPartitionTheExamplesEvenlyAndIndependentlyOfInputOrder() {
+        List<Example> examples = SyntheticSplits.scenes(16, Phrasing.NORMAL, 9, 32);
+        List<List<Example>> folds = RealSampleExperiment.folds(examples, 1, 5);
+        assertEquals(List.of(7, 7, 6, 6, 6), folds.stream().map(List::size).toList());
+        Set<String> ids = new HashSet<>();
+        folds.forEach(f -> f.forEach(e -> assertTrue(ids.add(e.id()), "in two folds: " + e.id())));
+        assertEquals(32, ids.size(), "every example in exactly one fold");
+        List<Example> reversed = new ArrayList<>(examples);
+        Collections.reverse(reversed);
+        assertEquals(ids(folds.get(2)), ids(RealSampleExperiment.folds(reversed, 1, 5).get(2)));
+        assertNotEquals(ids(folds.get(2)), ids(RealSampleExperiment.folds(examples, 2, 5).get(2)));
+        assertThrows(IllegalArgumentException.class, () -> RealSampleExperiment.folds(examples.subList(0, 4), 1, 5));
     }
 
     @Test
