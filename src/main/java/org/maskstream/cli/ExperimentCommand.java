@@ -29,7 +29,7 @@ import java.util.function.Consumer;
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Run an experiment and write its results (Markdown + JSON, plots) into docs/results/.",
         subcommands = {ExperimentCommand.StudyTableCommand.class, ExperimentCommand.ParaphraseCommand.class,
-                ExperimentCommand.RealSampleCommand.class, BenchCommand.class})
+                ExperimentCommand.RealSampleCommand.class, BenchCommand.class, HostileCommand.class})
 public final class ExperimentCommand implements Runnable {
     static final String DEFAULT_MOBILENET = "../shared/models/mobilenet-v2-int8/mobilenet_v2_int8_features.onnx";
     static final String DEFAULT_DETECTOR = "../shared/models/ssd-mobilenetv2-fpnlite-coco-int8";
