@@ -181,11 +181,13 @@ public final class HostileInput {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(jvm.options());
-            for (String property : List.of("ai.djl.offline", "log4j2.configurationFile", "java.io.tmpdir")) {
+            for (String property : List.of("ai.djl.offline", "log4j2.configurationFile")) {
                 if (System.getProperty(property) != null) {
                     command.add("-D" + property + "=" + System.getProperty(property));
                 }
             }
+            // Flink's and Kafka's scratch folders (the REST upload folder outlives the cluster) stay in the work dir
+            command.add("-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp")));
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), HostileJobMain.class.getName(),
                     settings.toString(), String.valueOf(jvm.slots()), runFile.toString()));
             Process child = new ProcessBuilder(command).redirectErrorStream(true)
