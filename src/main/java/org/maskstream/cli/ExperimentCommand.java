@@ -31,7 +31,7 @@ import java.util.function.Consumer;
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = "Run an experiment and write its results (Markdown + JSON, plots) into docs/results/.",
         subcommands = {ExperimentCommand.StudyTableCommand.class, ExperimentCommand.ParaphraseCommand.class,
-                ExperimentCommand.RealSampleCommand.class, BenchCommand.class})
+                ExperimentCommand.RealSampleCommand.class, BenchCommand.class, HostileCommand.class})
 public final class ExperimentCommand implements Runnable {
 
     @Spec

@@ -1,6 +1,7 @@
 package org.maskstream.stream;
 
 import org.maskstream.events.AvroCodec;
+import org.maskstream.experiment.HostileRecords;
 import org.maskstream.events.KafkaWiring;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -435,6 +436,53 @@ class EditMaskJobITCase {
             assertTrue(!d.getReason().isBlank(), key);
         }
         assertEquals(poison, refused);
+    }
+
+
+    /**
+     * Records as large as a record may be among good ones, each filling {@code max.message-bytes} exactly as the
+     * producer counts it: one with a 100 KB key (its dead letter's key is cut), one with a short key (its value is
+     * cut). Each becomes one dead letter and takes no other record with it.
+     */
+    @Test
+    void recordsAtTheSizeLimitLoseNoOtherRecord(TestInfo info) throws Exception {
+        StreamConfig config = config(info, Map.of());
+        List<Map.Entry<String, byte[]>> records = new ArrayList<>();
+        Set<String> good = new TreeSet<>();
+        for (int i = 0; i < 30; i++) {
+            records.add(request("good-" + i, i, i % 2 == 0, T0.plusMillis(i)));
+            good.add("good-" + i);
+        }
+        String longKey = "k".repeat(100_000);
+        records.add(10, Map.entry(longKey, atTheLimit(config, longKey, "long-key")));
+        records.add(20, Map.entry("short-key", atTheLimit(config, "short-key", "short-key")));
+        StreamTestKafka.produce(config, records);
+
+        runBounded(config);
+
+        List<DeadLetter> deadLetters = deadLetters(config);
+        assertEachIdOnce(good, results(config), deadLetters, config);
+        assertEquals(2, deadLetters.size(), deadLetters.toString());
+        for (DeadLetter dead : deadLetters) {
+            assertEquals(DeadLetterKind.IMAGE_TOO_LARGE, dead.getKind(), dead.getReason());
+            assertTrue(dead.getTruncated(), dead.getReason());
+        }
+    }
+
+    /** An edit request whose record with {@code key} is exactly as large as the producer lets a record be. */
+    private static byte[] atTheLimit(StreamConfig config, String key, String id) {
+        EditRequest request = TestRequests.request(id, 99, false, T0);
+        byte[] png = AvroCodec.bytes(request.getImage());
+        byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+        byte[] value = REQUESTS.encode(request);
+        for (int i = 0; i < 3; i++) {
+            long size = HostileRecords.producerRecordSize(keyBytes, value);
+            int imageBytes = (int) (AvroCodec.bytes(request.getImage()).length + config.maxMessageBytes() - size);
+            request.setImage(ByteBuffer.wrap(Arrays.copyOf(png, imageBytes)));
+            value = REQUESTS.encode(request);
+        }
+        assertEquals(config.maxMessageBytes(), HostileRecords.producerRecordSize(keyBytes, value));
+        return value;
     }
 
 
