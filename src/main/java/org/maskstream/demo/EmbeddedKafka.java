@@ -5,16 +5,18 @@ import org.maskstream.stream.StreamConfig;
 import org.maskstream.util.Directories;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.security.plain.PlainLoginModule;
-import org.apache.kafka.metadata.authorizer.StandardAuthorizer;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.authorizer.StandardAuthorizer;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
@@ -41,6 +43,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A single in-process Kafka broker in KRaft combined mode (broker and controller in one node) on 127.0.0.1 and
@@ -243,6 +246,30 @@ public final class EmbeddedKafka implements AutoCloseable {
             admin.createTopics(newTopics).all().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topics " + topics + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Creates {@code acls} and waits until the broker enforces them. The controller acknowledges an ACL once it is in
+     * the metadata log, a moment before the broker's authorizer has it: a client allowed by an ACL created just
+     * before was refused (TopicAuthorizationException) in one of a few test runs.
+     */
+    public void createAcls(Collection<AclBinding> acls) {
+        try (Admin admin = admin()) {
+            admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            // the broker answers describeAcls from its own authorizer
+            while (!admin.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS).containsAll(acls)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the broker did not apply the ACLs within 30 s");
+                }
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating ACLs", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot create ACLs " + acls + ": " + e.getMessage(), e);
         }
     }
 

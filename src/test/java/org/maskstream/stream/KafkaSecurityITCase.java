@@ -7,7 +7,6 @@ import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
@@ -113,10 +112,10 @@ class KafkaSecurityITCase {
     void aWrongPasswordFailsTheJobWithTheAuthenticationErrorAfterTheConfiguredRestarts(TestInfo info) throws Exception {
         StreamConfig topics = topics(info, Map.of(StreamConfig.Key.RESTART_ATTEMPTS, RESTART_ATTEMPTS,
                 StreamConfig.Key.RESTART_DELAY_MS, 200));
-        long start = System.nanoTime();
         JobClient job = start(as(topics, EmbeddedKafka.saslLogin(JOB, "not-" + JOB_PASSWORD)));
         ExecutionException failed;
         try {
+            // a job that kept restarting would still run after 60 s (TimeoutException); about 8 s here
             failed = assertThrows(ExecutionException.class, () -> job.getJobExecutionResult().get(60, TimeUnit.SECONDS),
                     "the job should fail, not run or loop");
         } finally {
@@ -124,17 +123,15 @@ class KafkaSecurityITCase {
                 job.cancel().get();
             }
         }
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertEquals(JobStatus.FAILED, job.getJobStatus().get());
         Optional<SaslAuthenticationException> cause = ExceptionUtils.findThrowable(failed, SaslAuthenticationException.class);
         assertTrue(cause.isPresent(), () -> "no authentication error in " + ExceptionUtils.stringifyException(failed));
         assertTrue(cause.get().getMessage().contains("Authentication failed"), cause.get().getMessage());
         assertEquals(RESTART_ATTEMPTS, restarts(job), "restarts before the job gave up");
-        assertTrue(took.compareTo(Duration.ofSeconds(30)) < 0, "the job took " + took + " to fail");
     }
 
     /** Fresh topics, and ACLs on them: the job reads requests and model updates and writes its three outputs. */
-    private static StreamConfig topics(TestInfo info, Map<StreamConfig.Key, Object> extra) throws Exception {
+    private static StreamConfig topics(TestInfo info, Map<StreamConfig.Key, Object> extra) {
         StreamConfig config = StreamTestKafka.freshConfig(KAFKA.broker(), info, TestModels.tiny().toString(), extra);
         List<AclBinding> acls = new ArrayList<>();
         for (String topic : List.of(config.requestsTopic(), config.modelUpdatesTopic())) {
@@ -149,9 +146,7 @@ class KafkaSecurityITCase {
         acls.add(allow(JOB, ResourceType.TRANSACTIONAL_ID, config.transactionalIdPrefix(), PatternType.PREFIXED,
                 AclOperation.WRITE));
         acls.add(allow(PRODUCER, ResourceType.TOPIC, config.requestsTopic(), PatternType.LITERAL, AclOperation.WRITE));
-        try (Admin admin = KAFKA.broker().admin()) {
-            admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
-        }
+        KAFKA.broker().createAcls(acls);
         return config;
     }
 
