@@ -13,13 +13,17 @@ import org.maskstream.util.Directories;
 import org.maskstream.train.TrainingDivergedException;
 import org.maskstream.view.View;
 import org.maskstream.view.ViewState;
+import org.maskstream.stream.KafkaConfigOption;
+import org.maskstream.stream.StreamConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -35,10 +39,16 @@ import java.util.concurrent.TimeUnit;
                         + "every --retrain-every; a better model is hot-swapped in, so the live line's model version and "
                         + "window IoU change. With --no-retrain it serves a small model trained once into "
                         + "~/.cache/maskstream/demo-model (a few minutes); later runs reuse both.",
+                "With --kafka-config FILE every client of the demo (job, traffic, view, retraining) uses those Kafka "
+                        + "client properties, and the in-process broker takes the login they name: security.protocol="
+                        + "SASL_PLAINTEXT with sasl.mechanism=PLAIN makes it a SASL broker with that one user.",
                 "It serves the live view (photos with their masks, IoU per model version, dead letters, the model "
                         + "timeline) and Flink's web UI, and prints both addresses; --no-view turns them off.",
                 "Ctrl-C or the end of --duration stops it cleanly."})
 public final class DemoCommand implements Callable<Integer> {
+
+    @Mixin
+    KafkaConfigOption kafkaConfig = new KafkaConfigOption();
 
     @Option(names = "--no-retrain", description = "Serve the trained demo model as is: no gathering, no retraining.")
     boolean noRetrain;
@@ -87,6 +97,15 @@ public final class DemoCommand implements Callable<Integer> {
             throw new UserError("--model " + model + " is an onnx model, which the demo's retraining loop cannot"
                     + " fine-tune: add --no-retrain to serve it as is");
         }
+        Map<String, String> kafka;
+        try {
+            kafka = kafkaConfig.properties();
+            Demo.brokerFor(kafka);
+            // the properties the job sets itself are refused here, before the demo model trains for minutes
+            StreamConfig.builder().kafka(kafka).build();
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--kafka-config " + kafkaConfig.file() + ": " + e.getMessage(), e);
+        }
         // First of all, before anything creates a temporary file (the JDK caches the temp directory on first
         // use): Kafka, Flink and the native libraries put theirs under java.io.tmpdir, which becomes ours.
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"), "maskstream-demo-" + UUID.randomUUID());
@@ -119,10 +138,10 @@ public final class DemoCommand implements Callable<Integer> {
                         + "); run the demo again, or give a model folder with --model", e);
             }
             DemoRetraining loop = noRetrain ? null : DemoRetraining.create(tmp.resolve("retraining"), modelDir,
-                    retrainEvery, launcher(tmp));
+                    retrainEvery, launcher(tmp), kafkaConfig.file());
             running[0] = new Demo(new Demo.Options(duration, rate, examples,
                     loop == null ? modelDir : loop.servingModel(), System.out, loop,
-                    noView ? null : view(loop == null ? null : loop.registryDir())), tmp);
+                    noView ? null : view(loop == null ? null : loop.registryDir()), kafka), tmp);
             long results = running[0].run();
             if (results == 0) {
                 throw new UserError("the demo produced no results; see the log lines above for the cause");

@@ -1,9 +1,11 @@
 package org.maskstream.cli;
 
+import org.maskstream.stream.KafkaConfigOption;
 import org.maskstream.stream.StreamConfig;
 import org.maskstream.view.View;
 import org.maskstream.view.ViewState;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -21,6 +23,9 @@ import java.util.concurrent.CountDownLatch;
                 "Photos come from edit-requests, joined to results by id in a bounded cache. Everything is served from "
                         + "the jar: the page works without network access. Ctrl-C stops it."})
 public final class ViewCommand implements Callable<Integer> {
+
+    @Mixin
+    KafkaConfigOption kafkaConfig = new KafkaConfigOption();
 
     @Option(names = "--bootstrap-servers", defaultValue = StreamConfig.DEFAULT_BOOTSTRAP_SERVERS,
             description = "Kafka bootstrap servers, HOST:PORT[,HOST:PORT...] (default: ${DEFAULT-VALUE}).")
@@ -66,10 +71,12 @@ public final class ViewCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new UserError("--port must be between 0 and 65535, got " + port);
         }
-        Map<String, String> values = new LinkedHashMap<>(conf);
-        values.putIfAbsent(StreamConfig.Key.BOOTSTRAP_SERVERS.key(), bootstrapServers);
         StreamConfig config;
         try {
+            // as for job: the file's properties, then --conf
+            Map<String, String> values = new LinkedHashMap<>(kafkaConfig.asKeys());
+            values.putAll(conf);
+            values.putIfAbsent(StreamConfig.Key.BOOTSTRAP_SERVERS.key(), bootstrapServers);
             config = StreamConfig.fromMap(values);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage() + " (see 'maskstream view --help')");

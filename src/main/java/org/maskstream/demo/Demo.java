@@ -11,14 +11,20 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.common.security.JaasContext;
+import org.apache.kafka.common.security.plain.PlainLoginModule;
 import org.maskstream.avro.IouMetric;
 import org.maskstream.avro.MaskResult;
 import org.maskstream.data.Example;
 import org.maskstream.data.synth.Phrasing;
 import org.maskstream.data.synth.SceneGenerator;
 
+import javax.security.auth.login.AppConfigurationEntry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -28,7 +34,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -52,9 +60,14 @@ public final class Demo {
      * @param data     dataset folder to stream; null: synthetic scenes
      * @param loop     the retraining loop to run alongside; null: none
      * @param view     the live web view, started on the demo's topics with Flink's web UI; null: neither
+     * @param kafka    Kafka client properties for every client of the demo (a {@code --kafka-config} file); the
+     *                 demo's broker takes the login they name ({@link #brokerFor})
      */
     public record Options(Duration duration, double rate, List<Example> data, Path model, PrintStream out, Loop loop,
-                          Attachment view) {
+                          Attachment view, Map<String, String> kafka) {
+        public Options {
+            kafka = Map.copyOf(kafka);
+        }
     }
 
     /** Something that runs beside the demo's job on its broker and topics (the live view), closed at the end. */
@@ -87,10 +100,63 @@ public final class Demo {
         stopping = true;
     }
 
+    /**
+     * The demo's broker for these client properties: plaintext without {@code security.protocol} (or with
+     * PLAINTEXT), else SASL_PLAINTEXT with SASL/PLAIN and the one user that {@code sasl.jaas.config} logs in as, a
+     * super user. So a {@code --kafka-config} file meant for a real cluster can be tried on the demo, every client of
+     * which (job, traffic, live line, view, retraining) then logs in with it. TLS needs certificates the demo does
+     * not have: SSL and SASL_SSL are refused.
+     *
+     * @return null for a plaintext broker
+     * @throws IllegalArgumentException saying what in the properties the demo's broker cannot serve
+     */
+    public static EmbeddedKafka.Sasl brokerFor(Map<String, String> client) {
+        String protocol = client.getOrDefault(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "PLAINTEXT").trim()
+                .toUpperCase(Locale.ROOT);
+        switch (protocol) {
+            case "PLAINTEXT":
+                return null;
+            case "SASL_PLAINTEXT":
+                break;
+            case "SSL", "SASL_SSL":
+                throw new IllegalArgumentException("security.protocol=" + protocol + ": the demo's in-process broker"
+                        + " has no TLS certificates; use SASL_PLAINTEXT for the demo, and " + protocol
+                        + " with job, produce, tail, view and retrain against a real cluster");
+            default:
+                throw new IllegalArgumentException("security.protocol=" + protocol + " is none of PLAINTEXT,"
+                        + " SASL_PLAINTEXT, SSL, SASL_SSL");
+        }
+        // Kafka's default mechanism is GSSAPI (Kerberos), which needs a KDC
+        String mechanism = client.getOrDefault(SaslConfigs.SASL_MECHANISM, SaslConfigs.DEFAULT_SASL_MECHANISM);
+        if (!mechanism.equals("PLAIN")) {
+            throw new IllegalArgumentException("sasl.mechanism=" + mechanism + ": the demo's broker takes PLAIN only");
+        }
+        String jaas = client.get(SaslConfigs.SASL_JAAS_CONFIG);
+        if (jaas == null) {
+            throw new IllegalArgumentException("SASL_PLAINTEXT without sasl.jaas.config: add " + SaslConfigs.SASL_JAAS_CONFIG
+                    + "=" + PlainLoginModule.class.getName() + " required username=\"...\" password=\"...\";");
+        }
+        List<AppConfigurationEntry> entries;
+        try {
+            entries = JaasContext.loadClientContext(Map.of(SaslConfigs.SASL_JAAS_CONFIG, new Password(jaas)))
+                    .configurationEntries();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("sasl.jaas.config does not parse: " + e.getMessage(), e);
+        }
+        Map<String, ?> login = entries.get(0).getOptions();
+        if (entries.size() != 1 || !entries.get(0).getLoginModuleName().equals(PlainLoginModule.class.getName())
+                || !(login.get("username") instanceof String user) || !(login.get("password") instanceof String password)) {
+            throw new IllegalArgumentException("sasl.jaas.config must be one " + PlainLoginModule.class.getName()
+                    + " with a username and a password");
+        }
+        return new EmbeddedKafka.Sasl(Map.of(user, password), Set.of(user));
+    }
+
     /** The demo's config: small windows and frequent checkpoints, so a person sees numbers within seconds. */
     private StreamConfig config(String bootstrapServers, Path model) {
         return StreamConfig.builder()
                 .bootstrapServers(bootstrapServers)
+                .kafka(options.kafka)
                 .model(model.toString())
                 .set(StreamConfig.Key.PARALLELISM, 1)
                 .set(StreamConfig.Key.CHECKPOINT_INTERVAL_MS, 2000)
@@ -135,11 +201,13 @@ public final class Demo {
     public long run() throws Exception {
         PrintStream out = options.out;
         out.println("starting an in-process Kafka broker...");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+        EmbeddedKafka.Sasl sasl = brokerFor(options.kafka);
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(sasl)) {
             StreamConfig plain = config(kafka.bootstrapServers(), options.model);
             StreamConfig config = options.loop == null ? plain : options.loop.configure(plain);
             kafka.createTopics(config, 1, config.topics());
-            out.println("Kafka on " + kafka.bootstrapServers() + "; starting the Flink job with model " + options.model);
+            out.println("Kafka on " + kafka.bootstrapServers() + (sasl == null ? "" : " (SASL_PLAINTEXT, user "
+                    + sasl.superUsers().iterator().next() + ")") + "; starting the Flink job with model " + options.model);
 
             int restPort = options.view == null ? 0 : freePort();
             StreamExecutionEnvironment env = options.view == null

@@ -39,23 +39,28 @@ public final class DemoRetraining implements Demo.Loop {
     private final Path work;
     private final Duration every;
     private final List<String> launcher;
+    private final Path kafkaConfig;
 
-    private DemoRetraining(ModelRegistry registry, Path work, Duration every, List<String> launcher) {
+    private DemoRetraining(ModelRegistry registry, Path work, Duration every, List<String> launcher, Path kafkaConfig) {
         this.registry = registry;
         this.work = work;
         this.every = every;
         this.launcher = launcher;
+        this.kafkaConfig = kafkaConfig;
     }
 
     /**
      * Seeds a registry in {@code work} with {@code startModel} as v0001; serve {@link #servingModel()}.
      *
-     * @param launcher the command that runs {@code bin/maskstream} in a new JVM, without arguments
+     * @param launcher    the command that runs {@code bin/maskstream} in a new JVM, without arguments
+     * @param kafkaConfig the demo's {@code --kafka-config} file, given to the child's {@code retrain} by name (so
+     *                    no secret goes on a command line); null for none
      */
-    public static DemoRetraining create(Path work, Path startModel, Duration every, List<String> launcher) {
+    public static DemoRetraining create(Path work, Path startModel, Duration every, List<String> launcher,
+                                        Path kafkaConfig) {
         ModelRegistry registry = ModelRegistry.open(work.resolve("registry"));
         Retrainer.seed(registry, startModel);
-        return new DemoRetraining(registry, work, every, List.copyOf(launcher));
+        return new DemoRetraining(registry, work, every, List.copyOf(launcher), kafkaConfig);
     }
 
     /** The registry folder: its history shows the loop's attempts. */
@@ -94,6 +99,9 @@ public final class DemoRetraining implements Demo.Loop {
                 registry.dir().toString(), "--bootstrap-servers", config.bootstrapServers(), "--topic",
                 config.modelUpdatesTopic(), "--budget", BUDGET.toSeconds() + "s", "--lr", LEARNING_RATE, "--margin",
                 MARGIN, "--min-validation", MIN_VALIDATION));
+        if (kafkaConfig != null) {
+            command.addAll(List.of("--kafka-config", kafkaConfig.toAbsolutePath().toString()));
+        }
         Path log = work.resolve("retrain.log");
         Process child = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

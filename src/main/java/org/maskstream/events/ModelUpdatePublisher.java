@@ -3,6 +3,8 @@ package org.maskstream.events;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.maskstream.avro.ModelUpdate;
 
 import java.nio.charset.StandardCharsets;
@@ -40,8 +42,18 @@ public final class ModelUpdatePublisher implements AutoCloseable {
             throw new IllegalStateException("interrupted while publishing model update " + update.getVersion(), e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot publish model update " + update.getVersion() + " to " + topic
-                    + ": " + e.getMessage() + " (is the broker reachable and the topic created?)", e);
+                    + ": " + e.getMessage() + " (" + hint(e.getCause()) + ")", e);
         }
+    }
+
+    private String hint(Throwable cause) {
+        if (cause instanceof AuthenticationException) {
+            return "the broker refused the login: check the SASL/TLS settings in maskstream.kafka.* or --kafka-config";
+        }
+        if (cause instanceof AuthorizationException) {
+            return "this login is not allowed to write " + topic + ": an ACL must allow it WRITE on the topic";
+        }
+        return "is the broker reachable and the topic created?";
     }
 
     @Override

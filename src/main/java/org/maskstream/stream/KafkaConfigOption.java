@@ -40,7 +40,7 @@ public final class KafkaConfigOption {
     }
 
     /** The file's properties as {@code maskstream.kafka.*} keys, for commands that build their config from keys. */
-    Map<String, String> asKeys() {
+    public Map<String, String> asKeys() {
         Map<String, String> out = new LinkedHashMap<>();
         properties().forEach((k, v) -> out.put(StreamConfig.KAFKA_PREFIX + k, v));
         return out;

@@ -53,7 +53,8 @@ public final class StreamConfig implements Serializable {
         START_FROM("start-from", "committed",
                 "Where the request source starts without a checkpoint: `committed` (group offsets, else earliest), "
                         + "`earliest` or `latest`."),
-        MODEL("model", "", "Model folder (a path or `file:` URI) written by `train`: the initial model. Required."),
+        MODEL("model", "", "Model folder (a path or `file:` URI) written by `train`: the initial model. Required; read"
+                + " when the job is built, for the version its results name."),
         MODEL_SHA256("model.sha256", "", "Expected SHA-256 of the model folder (`SavedModel.sha256`); empty: not checked."),
         MODEL_CACHE_SIZE("model.cache-size", "2", "Model versions each inference subtask keeps loaded."),
         PARALLELISM("parallelism", "0", "Parallelism of the job; 0: the environment's default."),
@@ -150,8 +151,9 @@ public final class StreamConfig implements Serializable {
 
     /**
      * Prefix of Kafka client properties passed to every client the project creates (job source and sinks, the
-     * model-update source, {@code produce}, {@code tail}, {@code retrain}'s publisher, the demo), in Kafka's own
-     * names: {@code maskstream.kafka.security.protocol=SASL_SSL}, {@code maskstream.kafka.sasl.jaas.config=...}.
+     * model-update source, {@code produce}, {@code tail}, {@code view}, {@code retrain}'s publisher, the demo), in
+     * Kafka's own names: {@code maskstream.kafka.security.protocol=SASL_SSL},
+     * {@code maskstream.kafka.sasl.jaas.config=...}.
      */
     public static final String KAFKA_PREFIX = PREFIX + "kafka.";
     /** Client properties the job sets itself, for correctness; each names the key to use instead. */

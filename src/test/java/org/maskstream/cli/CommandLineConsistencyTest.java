@@ -56,6 +56,27 @@ class CommandLineConsistencyTest {
     }
 
     @Test
+    void everyCommandWithKafkaClientsTakesAKafkaConfig() {
+        List<String> withConfig = new ArrayList<>();
+        List<String> withBroker = new ArrayList<>();
+        for (Map.Entry<String, OptionSpec> e : options()) {
+            switch (e.getValue().longestName()) {
+                case "--kafka-config" -> withConfig.add(e.getKey());
+                // sql's tables carry their client properties in their WITH clause
+                case "--bootstrap-servers" -> {
+                    if (!e.getKey().equals("sql")) {
+                        withBroker.add(e.getKey());
+                    }
+                }
+                default -> { }
+            }
+        }
+        assertTrue(withConfig.containsAll(withBroker), withBroker + " vs " + withConfig);
+        // and the demo, whose broker is its own
+        assertEquals(List.of("demo", "job", "produce", "retrain", "tail", "view"), withConfig.stream().sorted().toList());
+    }
+
+    @Test
     void durationsAreWrittenTheSameWayEverywhere() {
         DurationConverter converter = new DurationConverter();
         assertEquals(Duration.ofSeconds(90), converter.convert("90s"));
