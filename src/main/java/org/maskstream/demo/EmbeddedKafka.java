@@ -64,13 +64,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9_-]+");
 
     private final Path logDir;
+    private final boolean deleteOnClose;
     private final KafkaRaftServer server;
     private final String bootstrapServers;
     /** What {@link #admin()} logs in with: empty on a plaintext broker. */
     private final Map<String, String> adminLogin;
 
-    private EmbeddedKafka(Path logDir, KafkaRaftServer server, String bootstrapServers, Map<String, String> adminLogin) {
+    private EmbeddedKafka(Path logDir, boolean deleteOnClose, KafkaRaftServer server, String bootstrapServers,
+                          Map<String, String> adminLogin) {
         this.logDir = logDir;
+        this.deleteOnClose = deleteOnClose;
         this.server = server;
         this.bootstrapServers = bootstrapServers;
         this.adminLogin = adminLogin;
@@ -132,8 +135,28 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new UncheckedIOException("cannot create the embedded broker's log directory", e);
         }
         try {
-            int brokerPort = freePort();
-            int controllerPort = freePort();
+            return start(logDir, freePort(), freePort(), true, sasl);
+        } catch (IOException e) {
+            Directories.deleteRecursively(logDir);
+            throw new UncheckedIOException("no free port for the embedded broker", e);
+        }
+    }
+
+    /**
+     * A broker on {@code logDir} that {@link #close()} keeps, formatted only the first time, on fixed ports: stopped
+     * and started again it comes back with its topics, offsets and transactions (the fault suite's broker outage).
+     */
+    public static EmbeddedKafka onDisk(Path logDir, int brokerPort, int controllerPort) {
+        try {
+            Files.createDirectories(logDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the broker's log directory " + logDir, e);
+        }
+        return start(logDir, brokerPort, controllerPort, false, null);
+    }
+
+    private static EmbeddedKafka start(Path logDir, int brokerPort, int controllerPort, boolean fresh, Sasl sasl) {
+        try {
             Properties p = new Properties();
             p.put("process.roles", "broker,controller");
             p.put("node.id", String.valueOf(NODE_ID));
@@ -171,24 +194,20 @@ public final class EmbeddedKafka implements AutoCloseable {
             p.put("log.roll.ms", String.valueOf(Long.MAX_VALUE));
             KafkaConfig config = KafkaConfig.fromProps(p, false);
 
-            Formatter formatter = new Formatter()
-                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                    .setNodeId(NODE_ID)
-                    .setClusterId(Uuid.randomUuid().toString())
-                    .addDirectory(logDir.toString())
-                    .setMetadataLogDirectory(logDir.toString())
-                    .setControllerListenerName("CONTROLLER")
-                    .setReleaseVersion(MetadataVersion.latestProduction());
-            formatter.run();
+            if (fresh || !Files.exists(logDir.resolve("meta.properties"))) {
+                format(logDir);
+            }
 
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
-            EmbeddedKafka kafka = new EmbeddedKafka(logDir, server, "127.0.0.1:" + brokerPort, adminLogin);
+            EmbeddedKafka kafka = new EmbeddedKafka(logDir, fresh, server, "127.0.0.1:" + brokerPort, adminLogin);
             kafka.awaitReady();
             LOG.info("embedded Kafka broker on {} ({}, log in {})", kafka.bootstrapServers, protocol, logDir);
             return kafka;
         } catch (Exception e) {
-            Directories.deleteRecursively(logDir);
+            if (fresh) {
+                Directories.deleteRecursively(logDir);
+            }
             throw new IllegalStateException("the embedded Kafka broker did not start: " + e.getMessage(), e);
         }
     }
@@ -215,6 +234,18 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .map(u -> "User:" + u).collect(Collectors.joining(";")));
     }
 
+    private static void format(Path logDir) throws Exception {
+        Formatter formatter = new Formatter()
+                .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                .setNodeId(NODE_ID)
+                .setClusterId(Uuid.randomUuid().toString())
+                .addDirectory(logDir.toString())
+                .setMetadataLogDirectory(logDir.toString())
+                .setControllerListenerName("CONTROLLER")
+                .setReleaseVersion(MetadataVersion.latestProduction());
+        formatter.run();
+    }
+
     private void awaitReady() throws InterruptedException, ExecutionException {
         try (Admin admin = admin()) {
             admin.describeCluster().nodes().get();
@@ -239,10 +270,15 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Creates topics with the given partition count and the config's message size limit; waits for them. */
     public void createTopics(StreamConfig config, int partitions, Collection<String> topics) {
+        createTopics(admin(), config, partitions, topics);
+    }
+
+    /** {@link #createTopics(StreamConfig, int, Collection)} through {@code admin}, which this closes. */
+    public static void createTopics(Admin admin, StreamConfig config, int partitions, Collection<String> topics) {
         List<NewTopic> newTopics = topics.stream()
                 .map(t -> new NewTopic(t, partitions, (short) 1).configs(KafkaWiring.topicConfigs(config.kafka())))
                 .toList();
-        try (Admin admin = admin()) {
+        try (admin) {
             admin.createTopics(newTopics).all().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create topics " + topics + ": " + e.getMessage(), e);
@@ -279,7 +315,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             server.shutdown();
             server.awaitShutdown();
         } finally {
-            Directories.deleteRecursively(logDir);
+            if (deleteOnClose) {
+                Directories.deleteRecursively(logDir);
+            }
         }
     }
 

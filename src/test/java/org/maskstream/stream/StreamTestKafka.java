@@ -41,20 +41,28 @@ public final class StreamTestKafka {
     /** A config on fresh topics (2 partitions), group and transactional ids named after the test. */
     public static StreamConfig freshConfig(EmbeddedKafka kafka, TestInfo info, String model, Map<StreamConfig.Key, Object> extra) {
         String name = info.getTestMethod().orElseThrow().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        StreamConfig.Builder builder = prefixTopics(StreamConfig.builder(), name + "-")
-                .bootstrapServers(kafka.bootstrapServers())
-                .model(model)
-                .set(StreamConfig.Key.GROUP_ID, name)
-                .set(StreamConfig.Key.TRANSACTIONAL_ID_PREFIX, name)
-                .set(StreamConfig.Key.START_FROM, "earliest")
+        StreamConfig.Builder builder = named(name, kafka.bootstrapServers(), model)
                 .set(StreamConfig.Key.CHECKPOINT_INTERVAL_MS, 500)
-                .set(StreamConfig.Key.BATCH_SIZE, 16)
-                .set(StreamConfig.Key.WINDOW_MS, 10_000)
                 .set(StreamConfig.Key.RESTART_DELAY_MS, 200);
         extra.forEach(builder::set);
         StreamConfig config = builder.build();
         kafka.createTopics(config, 2, config.topics());
         return config;
+    }
+
+    /**
+     * Topics, consumer group and transactional ids prefixed by {@code name}, reading from the earliest offset, small
+     * batches and windows: what every stream test's config starts from.
+     */
+    public static StreamConfig.Builder named(String name, String bootstrapServers, String model) {
+        return prefixTopics(StreamConfig.builder(), name + "-")
+                .bootstrapServers(bootstrapServers)
+                .model(model)
+                .set(StreamConfig.Key.GROUP_ID, name)
+                .set(StreamConfig.Key.TRANSACTIONAL_ID_PREFIX, name)
+                .set(StreamConfig.Key.START_FROM, "earliest")
+                .set(StreamConfig.Key.BATCH_SIZE, 16)
+                .set(StreamConfig.Key.WINDOW_MS, 10_000);
     }
 
     /** Writes key/value pairs to the config's request topic and waits for every ack; fails if one is refused. */
