@@ -1,5 +1,6 @@
 package org.maskstream.demo;
 
+import org.maskstream.events.UpdateSignature;
 import org.maskstream.retrain.Attempt;
 import org.maskstream.retrain.ModelRegistry;
 import org.maskstream.retrain.Retrainer;
@@ -36,26 +37,30 @@ public final class DemoRetraining implements Demo.Loop {
     private static final long STOP_WAIT_S = 10;
 
     private final ModelRegistry registry;
+    private final Path signingKey;
     private final Path work;
     private final Duration every;
     private final List<String> launcher;
 
-    private DemoRetraining(ModelRegistry registry, Path work, Duration every, List<String> launcher) {
+    private DemoRetraining(ModelRegistry registry, Path signingKey, Path work, Duration every, List<String> launcher) {
         this.registry = registry;
+        this.signingKey = signingKey;
         this.work = work;
         this.every = every;
         this.launcher = launcher;
     }
 
     /**
-     * Seeds a registry in {@code work} with {@code startModel} as v0001; serve {@link #servingModel()}.
+     * Seeds a registry in {@code work} with {@code startModel} as v0001; serve {@link #servingModel()}. The
+     * promotions are signed with a key made for this run, in {@code work}, which the job is configured with.
      *
      * @param launcher the command that runs {@code bin/maskstream} in a new JVM, without arguments
      */
     public static DemoRetraining create(Path work, Path startModel, Duration every, List<String> launcher) {
         ModelRegistry registry = ModelRegistry.open(work.resolve("registry"));
         Retrainer.seed(registry, startModel);
-        return new DemoRetraining(registry, work, every, List.copyOf(launcher));
+        Path key = UpdateSignature.generateKeyFile(work.resolve("model-signing.key"));
+        return new DemoRetraining(registry, key, work, every, List.copyOf(launcher));
     }
 
     /** The registry folder: its history shows the loop's attempts. */
@@ -74,7 +79,9 @@ public final class DemoRetraining implements Demo.Loop {
 
     @Override
     public StreamConfig configure(StreamConfig config) {
-        return config.toBuilder().set(StreamConfig.Key.GATHER_STORE, store().toUri().toString()).build();
+        return config.toBuilder().set(StreamConfig.Key.GATHER_STORE, store().toUri().toString())
+                .set(StreamConfig.Key.MODEL_REGISTRY_ROOT, registry.dir().toString())
+                .set(StreamConfig.Key.MODEL_SIGNING_KEY_FILE, signingKey.toString()).build();
     }
 
     @Override
@@ -91,7 +98,7 @@ public final class DemoRetraining implements Demo.Loop {
         int before = registry.history().size();
         List<String> command = new ArrayList<>(launcher);
         command.addAll(List.of("retrain", "--once", "--store", store().toString(), "--registry",
-                registry.dir().toString(), "--bootstrap-servers", config.bootstrapServers(), "--topic",
+                registry.dir().toString(), "--signing-key-file", signingKey.toString(), "--bootstrap-servers", config.bootstrapServers(), "--topic",
                 config.modelUpdatesTopic(), "--budget", BUDGET.toSeconds() + "s", "--lr", LEARNING_RATE, "--margin",
                 MARGIN, "--min-validation", MIN_VALIDATION));
         Path log = work.resolve("retrain.log");
