@@ -6,6 +6,7 @@ import org.maskstream.retrain.Attempt;
 import org.maskstream.demo.BackgroundRetraining;
 import org.maskstream.retrain.ModelRegistry;
 import org.maskstream.events.ModelUpdatePublisher;
+import org.maskstream.events.UpdateSignature;
 import org.maskstream.retrain.RegisteredModel;
 import org.maskstream.retrain.RetrainOptions;
 import org.maskstream.retrain.Retrainer;
@@ -51,6 +52,12 @@ public final class RetrainCommand implements Callable<Integer> {
     @Option(names = "--topic", defaultValue = "model-updates", paramLabel = "TOPIC",
             description = "Topic of the model updates (the job's maskstream.topic.model-updates). Default: ${DEFAULT-VALUE}.")
     String topic;
+
+    @Option(names = "--signing-key-file", required = true, paramLabel = "FILE",
+            description = "File holding the key promotions are signed with: the job's maskstream.model.signing-key-file"
+                    + " (a secret; at least " + UpdateSignature.MIN_KEY_BYTES + " bytes, e.g. 'openssl rand -hex 32')."
+                    + " The job serves only updates signed with it.")
+    Path signingKeyFile;
 
     @Option(names = "--initial", paramLabel = "DIR",
             description = "Seed an empty registry with this saved model (e.g. the one the job starts with) as v0001.")
@@ -108,6 +115,12 @@ public final class RetrainCommand implements Callable<Integer> {
         if (base != null && !Files.isDirectory(base)) {
             throw new UserError("--base " + base + " is not a folder: give a dataset folder or leave --base out");
         }
+        UpdateSignature signature;
+        try {
+            signature = UpdateSignature.fromFile(signingKeyFile);
+        } catch (RuntimeException e) {
+            throw new UserError("--signing-key-file: " + e.getMessage());
+        }
         ModelRegistry models = ModelRegistry.open(registry);
         if (initial != null) {
             try {
@@ -124,7 +137,8 @@ public final class RetrainCommand implements Callable<Integer> {
         StreamConfig config = StreamConfig.builder().bootstrapServers(bootstrapServers)
                 .set(StreamConfig.Key.TOPIC_MODEL_UPDATES, topic).kafka(kafkaConfig.properties()).build();
         try (ModelUpdatePublisher publisher = new ModelUpdatePublisher(config.kafka())) {
-            Retrainer retrainer = new Retrainer(models, storeUri(), base, options, publisher::publish);
+            Retrainer retrainer = new Retrainer(models, storeUri(), base, options, publisher::publish,
+                    signature);
             if (schedule.once) {
                 Attempt attempt;
                 try {

@@ -1,5 +1,6 @@
 package org.maskstream.demo;
 
+import org.maskstream.events.UpdateSignature;
 import org.maskstream.retrain.Attempt;
 import org.maskstream.retrain.ModelRegistry;
 import org.maskstream.retrain.Retrainer;
@@ -36,13 +37,16 @@ public final class DemoRetraining implements Demo.Loop {
     private static final long STOP_WAIT_S = 10;
 
     private final ModelRegistry registry;
+    private final Path signingKey;
     private final Path work;
     private final Duration every;
     private final List<String> launcher;
     private final Path kafkaConfig;
 
-    private DemoRetraining(ModelRegistry registry, Path work, Duration every, List<String> launcher, Path kafkaConfig) {
+    private DemoRetraining(ModelRegistry registry, Path signingKey, Path work, Duration every, List<String> launcher,
+                           Path kafkaConfig) {
         this.registry = registry;
+        this.signingKey = signingKey;
         this.work = work;
         this.every = every;
         this.launcher = launcher;
@@ -50,7 +54,8 @@ public final class DemoRetraining implements Demo.Loop {
     }
 
     /**
-     * Seeds a registry in {@code work} with {@code startModel} as v0001; serve {@link #servingModel()}.
+     * Seeds a registry in {@code work} with {@code startModel} as v0001; serve {@link #servingModel()}. The
+     * promotions are signed with a key made for this run, in {@code work}, which the job is configured with.
      *
      * @param launcher    the command that runs {@code bin/maskstream} in a new JVM, without arguments
      * @param kafkaConfig the demo's {@code --kafka-config} file, given to the child's {@code retrain} by name (so
@@ -60,7 +65,8 @@ public final class DemoRetraining implements Demo.Loop {
                                         Path kafkaConfig) {
         ModelRegistry registry = ModelRegistry.open(work.resolve("registry"));
         Retrainer.seed(registry, startModel);
-        return new DemoRetraining(registry, work, every, List.copyOf(launcher), kafkaConfig);
+        Path key = UpdateSignature.generateKeyFile(work.resolve("model-signing.key"));
+        return new DemoRetraining(registry, key, work, every, List.copyOf(launcher), kafkaConfig);
     }
 
     /** The registry folder: its history shows the loop's attempts. */
@@ -79,7 +85,9 @@ public final class DemoRetraining implements Demo.Loop {
 
     @Override
     public StreamConfig configure(StreamConfig config) {
-        return config.toBuilder().set(StreamConfig.Key.GATHER_STORE, store().toUri().toString()).build();
+        return config.toBuilder().set(StreamConfig.Key.GATHER_STORE, store().toUri().toString())
+                .set(StreamConfig.Key.MODEL_REGISTRY_ROOT, registry.dir().toString())
+                .set(StreamConfig.Key.MODEL_SIGNING_KEY_FILE, signingKey.toString()).build();
     }
 
     @Override
@@ -96,7 +104,7 @@ public final class DemoRetraining implements Demo.Loop {
         int before = registry.history().size();
         List<String> command = new ArrayList<>(launcher);
         command.addAll(List.of("retrain", "--once", "--store", store().toString(), "--registry",
-                registry.dir().toString(), "--bootstrap-servers", config.bootstrapServers(), "--topic",
+                registry.dir().toString(), "--signing-key-file", signingKey.toString(), "--bootstrap-servers", config.bootstrapServers(), "--topic",
                 config.modelUpdatesTopic(), "--budget", BUDGET.toSeconds() + "s", "--lr", LEARNING_RATE, "--margin",
                 MARGIN, "--min-validation", MIN_VALIDATION));
         if (kafkaConfig != null) {

@@ -84,6 +84,11 @@ final class OnnxMaskModel implements MaskModel {
             OnnxModelConfig config = Json.MAPPER.readValue(file.toFile(), OnnxModelConfig.class);
             config.validate();
             for (String name : List.of(config.model(), config.tokenizer())) {
+                // a name with a separator or .. would load a file outside the folder that its hash does not cover
+                if (name.contains("/") || name.contains("\\") || name.equals("..") || name.equals(".")) {
+                    throw new InvalidModelException(file + " names " + name + ": the graph and tokenizer must be"
+                            + " plain file names inside the model folder");
+                }
                 if (!Files.isRegularFile(dir.resolve(name))) {
                     throw new InvalidModelException("model folder " + dir + " has no " + name + ", which its "
                             + SavedModel.CONFIG + " names: put the exported file there or fix the name");

@@ -1,6 +1,8 @@
 package org.maskstream.retrain;
 
 import com.fasterxml.jackson.databind.MappingIterator;
+import org.maskstream.avro.ModelUpdate;
+import org.maskstream.events.AvroCodec;
 import org.maskstream.model.ModelConfig;
 import org.maskstream.model.SavedModel;
 import org.maskstream.util.Directories;
@@ -29,6 +31,7 @@ import java.util.stream.Stream;
  * versions/v0001/   a saved model (config.json names the version), read-only once registered
  * CURRENT           the promoted version id: what retraining fine-tunes from and the job should serve
  * history.jsonl     one {@link Attempt} per line: promoted, refused or failed, with metrics and the reason
+ * UNPUBLISHED       the signed model update of the promoted version while the broker has not acknowledged it
  * .staging/         candidates being trained (removed when the attempt ends)
  * .lock             held by the one retraining process allowed at a time
  * </pre>
@@ -39,9 +42,12 @@ public final class ModelRegistry {
     public static final String VERSIONS = "versions";
     public static final String CURRENT = "CURRENT";
     public static final String HISTORY = "history.jsonl";
+    static final String UNPUBLISHED = "UNPUBLISHED";
     static final String STAGING = ".staging";
     private static final String LOCK = ".lock";
     private static final Pattern VERSION = Pattern.compile("v(\\d{4,})");
+
+    private static final AvroCodec<ModelUpdate> UPDATES = AvroCodec.of(ModelUpdate.class);
 
     private final Path dir;
 
@@ -119,12 +125,56 @@ public final class ModelRegistry {
 
     /** Makes {@code model} the promoted version. */
     public void promote(RegisteredModel model) {
+        replace(CURRENT, (model.version() + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Makes {@code model} the promoted version and keeps {@code update} (its signed announcement) as
+     * {@value #UNPUBLISHED} until {@link #published}: written first, so a crash between the two leaves the update
+     * to publish, never a promoted version nobody announces.
+     */
+    public void promote(RegisteredModel model, ModelUpdate update) {
+        if (!update.getVersion().equals(model.version())) {
+            throw new IllegalArgumentException("the update names " + update.getVersion() + ", not " + model.version());
+        }
+        replace(UNPUBLISHED, UPDATES.encode(update));
+        promote(model);
+    }
+
+    /** The promoted version's update the broker has not acknowledged yet, if any. */
+    public Optional<ModelUpdate> unpublished() {
+        Path file = dir.resolve(UNPUBLISHED);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
         try {
-            Path tmp = Files.createTempFile(dir.resolve(STAGING), "current-", ".tmp");
-            Files.writeString(tmp, model.version() + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, dir.resolve(CURRENT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return Optional.of(UPDATES.decode(Files.readAllBytes(file)));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot promote " + model.version() + " in " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        } catch (AvroCodec.DecodeException e) {
+            throw new IllegalStateException(file + " is not a model update (" + e.getMessage() + "): delete it and"
+                    + " publish the promoted version again", e);
+        }
+    }
+
+    /** Records that the broker acknowledged {@code update}, unless a later promotion replaced it meanwhile. */
+    public void published(ModelUpdate update) {
+        if (unpublished().filter(u -> u.getVersion().equals(update.getVersion())).isPresent()) {
+            try {
+                Files.delete(dir.resolve(UNPUBLISHED));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete " + dir.resolve(UNPUBLISHED) + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void replace(String name, byte[] content) {
+        try {
+            Path tmp = Files.createTempFile(dir.resolve(STAGING), name + "-", ".tmp");
+            Files.write(tmp, content);
+            Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + dir.resolve(name) + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,9 @@
 package org.maskstream.retrain;
 
+import org.maskstream.model.ModelManifest;
+
 import java.nio.file.Path;
+import java.util.SortedMap;
 
 /**
  * One immutable version of the registry.
@@ -13,5 +16,10 @@ public record RegisteredModel(String version, Path dir, String sha256) {
     /** The folder as a {@code file:} URI, as model updates carry it. */
     public String uri() {
         return ModelFolders.uri(dir);
+    }
+
+    /** Every file of the folder with its SHA-256, as a promotion signs it. */
+    public SortedMap<String, String> manifest() {
+        return ModelManifest.of(dir);
     }
 }

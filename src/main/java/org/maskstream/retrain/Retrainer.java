@@ -1,6 +1,7 @@
 package org.maskstream.retrain;
 
 import org.maskstream.events.ModelUpdatePublisher;
+import org.maskstream.events.UpdateSignature;
 import org.maskstream.data.Splits;
 import org.maskstream.avro.ExampleSplit;
 import org.maskstream.avro.ModelUpdate;
@@ -34,8 +35,11 @@ import java.util.function.Consumer;
  * forget), fine-tune the promoted model for a bounded budget with the same {@link Trainer} as {@code train},
  * measure the promoted model and the candidate on the same validation split ({@link Splits}), and promote the
  * candidate only when its foreground IoU beats the promoted one's by more than the margin on a large enough split.
- * Promotion registers the candidate as a new immutable version, publishes a {@link ModelUpdate}, then moves
- * {@code CURRENT}; every attempt, whatever its outcome, leaves a line in the registry's history.
+ * Promotion registers the candidate as a new immutable version, signs its {@link ModelUpdate} (the job serves no
+ * update without the registry's signature, {@link UpdateSignature}), moves {@code CURRENT}, and only then publishes
+ * the update: an update on the topic always names the promoted version. An update the broker did not acknowledge
+ * stays in the registry ({@link ModelRegistry#unpublished}) and the next attempt publishes it first. Every attempt,
+ * whatever its outcome, leaves a line in the registry's history.
  */
 public final class Retrainer {
     private static final Logger LOG = LoggerFactory.getLogger(Retrainer.class);
@@ -49,19 +53,23 @@ public final class Retrainer {
     private final Path base;
     private final RetrainOptions options;
     private final Consumer<ModelUpdate> publisher;
+    private final UpdateSignature signature;
 
     /**
      * @param store     the gathered store (local path URI or any Flink file system URI)
      * @param base      a dataset folder whose labeled examples are replayed in training, or null
-     * @param publisher sends the update of a promoted version (e.g. {@link ModelUpdatePublisher#publish})
+     * @param publisher sends the update of a promoted version (e.g. {@link ModelUpdatePublisher#publish}); throws
+     *                  when the broker did not take it
+     * @param signature the key shared with the job ({@code maskstream.model.signing-key-file})
      */
     public Retrainer(ModelRegistry registry, URI store, Path base, RetrainOptions options,
-                     Consumer<ModelUpdate> publisher) {
+                     Consumer<ModelUpdate> publisher, UpdateSignature signature) {
         this.registry = registry;
         this.store = store;
         this.base = base;
         this.options = options;
         this.publisher = publisher;
+        this.signature = signature;
     }
 
     /**
@@ -86,6 +94,7 @@ public final class Retrainer {
     public Attempt runOnce() throws Exception {
         try (AutoCloseable ignored = registry.lock()) {
             registry.clearStaging();
+            registry.unpublished().ifPresent(this::publishAgain);
             RegisteredModel current = registry.current().orElseThrow(() -> new IllegalStateException("the registry "
                     + registry.dir() + " has no promoted model: seed it with an initial model (retrain --initial DIR)"));
             Attempt attempt;
@@ -153,18 +162,34 @@ public final class Retrainer {
             }
             RegisteredModel promoted = registry.register(staging);
             a.registered = promoted;
-            try {
-                publisher.accept(update(promoted, current, validation.size(), a));
-            } catch (RuntimeException e) {
-                return a.failed("registered as " + promoted.version() + " but not promoted: publishing the model"
-                        + " update failed: " + e.getMessage());
-            }
-            registry.promote(promoted);
-            return a.promoted(String.format(Locale.ROOT, "the candidate's validation fg IoU %.4f beats the current"
+            ModelUpdate update = signature.sign(update(promoted, current, validation.size(), a));
+            registry.promote(promoted, update);
+            String reason = String.format(Locale.ROOT, "the candidate's validation fg IoU %.4f beats the current"
                             + " %s's %.4f by %+.4f (margin %.4f)", a.candidate.fgIou(), current.version(),
-                    a.current.fgIou(), gain, options.margin()));
+                    a.current.fgIou(), gain, options.margin());
+            try {
+                publisher.accept(update);
+            } catch (RuntimeException e) {
+                LOG.warn("model update {} not published", promoted.version(), e);
+                return a.promoted(reason + "; its model update is not published yet (" + e.getMessage() + "): the"
+                        + " job serves " + current.version() + " until the next retrain attempt publishes it");
+            }
+            registry.published(update);
+            return a.promoted(reason);
         } finally {
             Directories.deleteRecursively(staging);
+        }
+    }
+
+    /** Publishes the promoted version's update a previous attempt could not; a failure leaves it for the next. */
+    private void publishAgain(ModelUpdate update) {
+        try {
+            publisher.accept(update);
+            registry.published(update);
+            LOG.info("published model update {}, which an earlier attempt promoted but could not publish",
+                    update.getVersion());
+        } catch (RuntimeException e) {
+            LOG.warn("model update {} is still not published; the next attempt tries again", update.getVersion(), e);
         }
     }
 
@@ -199,6 +224,7 @@ public final class Retrainer {
                 .setValidationExamples(validationExamples)
                 .setCandidate(a.candidate.toAvro())
                 .setPrevious(a.current.toAvro())
+                .setManifest(promoted.manifest())
                 .build();
     }
 

@@ -134,7 +134,7 @@ public final class EditMaskJob {
         ModelRef initial = initialModel(config);
         KafkaSettings kafka = config.kafka();
         Topology topology = build(env, config, KafkaWiring.requestSource(kafka, false),
-                HotSwap.verified(env, KafkaWiring.modelUpdatesSource(kafka), SavedModels.LOADER),
+                HotSwap.verified(env, KafkaWiring.modelUpdatesSource(kafka), SavedModels.LOADER, config),
                 KafkaWiring.masksSink(kafka), KafkaWiring.iouSink(kafka), KafkaWiring.deadLetterSink(kafka),
                 initial, SavedModels.LOADER);
         Gather.attach(topology.requests(), config);

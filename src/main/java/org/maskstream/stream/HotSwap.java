@@ -18,18 +18,25 @@ import org.maskstream.events.RawRecord;
 public final class HotSwap {
     /** Counter of updates that passed {@link VerifyModelUpdates}. */
     public static final String UPDATES_ACCEPTED = "modelUpdatesAccepted";
-    /** Counter of updates refused (undecodable, hash mismatch, not loadable, wrong version). */
+    /**
+     * Counter of updates refused (undecodable, unsigned or wrongly signed, not passed by the gate, outside the
+     * registry root, files other than the signed manifest, not loadable, wrong version).
+     */
     public static final String UPDATES_REFUSED = "modelUpdatesRefused";
 
     private HotSwap() {
     }
 
-    /** Verified refs from {@code updates}, one decision per update (parallelism 1). */
+    /**
+     * Verified refs from {@code updates}, one decision per update (parallelism 1), trusting what {@code config}'s
+     * registry root and signing key allow (neither set: none).
+     */
     public static DataStream<ModelRef> verified(StreamExecutionEnvironment env, Source<RawRecord, ?, ?> updates,
-                                                ModelLoader loader) {
+                                                ModelLoader loader, StreamConfig config) {
         return env.fromSource(updates, WatermarkStrategy.noWatermarks(), "model-updates")
                 .uid("model-updates-source").setParallelism(1)
-                .process(new VerifyModelUpdates(loader), AvroTypes.of(ModelRef.class))
+                .process(new VerifyModelUpdates(loader, config.modelRegistryRoot().orElse(null),
+                        config.modelSigningKeyFile().orElse(null)), AvroTypes.of(ModelRef.class))
                 .name("verify-model-updates").uid("verify-model-updates").setParallelism(1);
     }
 }

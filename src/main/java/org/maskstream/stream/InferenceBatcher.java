@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +83,10 @@ public final class InferenceBatcher implements AutoCloseable {
         private final Histogram batchSizes;
         private final Histogram inferenceLatency;
         private final Histogram requestLatency;
+        private final Counter loadRefusals;
+        private final Counter fallbacks;
+        /** Why each version that did not load on this subtask was refused, by {@link ModelStore#key}. */
+        private final Map<String, String> refused = new HashMap<>();
         private ModelStore store;
 
         Runner(MetricGroup metrics, ModelRef initialModel, ModelLoader loader, int modelCacheSize) {
@@ -96,6 +101,8 @@ public final class InferenceBatcher implements AutoCloseable {
                     new DescriptiveStatisticsHistogram(StreamMetrics.HISTOGRAM_SAMPLES));
             requestLatency = metrics.histogram(StreamMetrics.REQUEST_LATENCY_MS,
                     new DescriptiveStatisticsHistogram(StreamMetrics.HISTOGRAM_SAMPLES));
+            loadRefusals = metrics.counter(StreamMetrics.MODEL_LOAD_REFUSALS);
+            fallbacks = metrics.counter(StreamMetrics.MODEL_FALLBACKS);
         }
 
         @Override
@@ -114,29 +121,73 @@ public final class InferenceBatcher implements AutoCloseable {
         public void run(List<Pending> batch) {
             batchSizes.update(batch.size());
             Map<String, List<Pending>> byModel = new LinkedHashMap<>();
+            Map<String, ModelRef> refs = new HashMap<>();
             for (Pending p : batch) {
-                byModel.computeIfAbsent(ModelStore.key(ref(p)), k -> new ArrayList<>()).add(p);
+                ModelRef ref = serving(p);
+                refs.putIfAbsent(ModelStore.key(ref), ref);
+                byModel.computeIfAbsent(ModelStore.key(ref), k -> new ArrayList<>()).add(p);
             }
-            byModel.values().forEach(this::runOneModel);
+            byModel.forEach((key, group) -> runOneModel(refs.get(key), group));
             // After a hot-swap the old version's last batch is done: free it rather than wait for eviction.
             store.retainOnly(byModel.keySet());
         }
 
-        private ModelRef ref(Pending p) {
-            return p.request.getModel() == null ? initialModel : p.request.getModel();
+        /**
+         * The request's model when it loads here; else its fallback (the version before it), else the initial
+         * model, which loaded when the subtask started. A verified version can still fail here (its folder deleted
+         * or changed since, a mount missing on this TaskManager): refused once per subtask with the reason, so its
+         * requests keep being answered rather than all becoming INFERENCE_FAILED; after a restart the subtask tries
+         * it again.
+         */
+        private ModelRef serving(Pending p) {
+            ModelRef wanted = p.request.getModel() == null ? initialModel : p.request.getModel();
+            if (loads(wanted)) {
+                return wanted;
+            }
+            for (ModelRef fallback : new ModelRef[] {p.request.getFallbackModel(), initialModel}) {
+                if (fallback != null && loads(fallback)) {
+                    fallbacks.inc();
+                    return fallback;
+                }
+            }
+            return wanted;
         }
 
-        private void runOneModel(List<Pending> group) {
-            ModelRef ref = ref(group.get(0));
+        private boolean loads(ModelRef ref) {
+            String key = ModelStore.key(ref);
+            if (refused.containsKey(key)) {
+                return false;
+            }
+            try {
+                store.get(ref);
+                return true;
+            } catch (Exception e) {
+                String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+                refused.put(key, reason);
+                loadRefusals.inc();
+                LOG.warn("model {} ({}) does not load on this subtask and is refused here: {}; its requests are served"
+                        + " by the version before it", ref.getVersion(), ref.getUri(), reason, e);
+                return false;
+            }
+        }
+
+        private void runOneModel(ModelRef ref, List<Pending> group) {
             List<InferenceRequest> requests = group.stream().map(Pending::request).toList();
             long start = System.nanoTime();
             List<InferenceOutcome> outcomes;
-            try {
-                outcomes = BatchOutcomes.predict(store.get(ref), ref, requests, System::currentTimeMillis);
-            } catch (Exception e) {
-                LOG.error("model {} cannot be loaded; a batch of {} goes to the dead letters", ref.getUri(),
-                        group.size(), e);
-                outcomes = BatchOutcomes.allFailed(ref, requests, e);
+            String refusal = refused.get(ModelStore.key(ref));
+            if (refusal != null) {
+                LOG.error("model {} and every fallback of a batch of {} do not load; it goes to the dead letters",
+                        ref.getUri(), group.size());
+                outcomes = BatchOutcomes.allFailed(ref, requests, new IllegalStateException(refusal));
+            } else {
+                try {
+                    outcomes = BatchOutcomes.predict(store.get(ref), ref, requests, System::currentTimeMillis);
+                } catch (Exception e) {
+                    LOG.error("model {} cannot be loaded; a batch of {} goes to the dead letters", ref.getUri(),
+                            group.size(), e);
+                    outcomes = BatchOutcomes.allFailed(ref, requests, e);
+                }
             }
             inferenceLatency.update((System.nanoTime() - start) / 1_000_000);
             for (int i = 0; i < group.size(); i++) {

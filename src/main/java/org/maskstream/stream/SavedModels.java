@@ -3,14 +3,19 @@ package org.maskstream.stream;
 import org.maskstream.avro.ModelRef;
 import org.maskstream.model.InvalidModelException;
 import org.maskstream.model.MaskModel;
+import org.maskstream.model.ModelManifest;
 import org.maskstream.model.SavedModel;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 
 /** Loads models the job serves from saved model folders ({@code train}'s output). */
 public final class SavedModels {
-    /** The job's loader: the ref's folder, checked against the ref's SHA-256 when it names one. */
+    /**
+     * The job's loader: the ref's folder, checked against the ref's manifest (every file's SHA-256, from a verified
+     * model update) and SHA-256 when it names them.
+     */
     public static final ModelLoader LOADER = SavedModels::load;
 
     private SavedModels() {
@@ -18,6 +23,18 @@ public final class SavedModels {
 
     static MaskModel load(ModelRef ref) {
         Path dir = path(ref.getUri());
+        if (ref.getManifest() != null) {
+            // a verified update's folder: the same files as when it was verified, and still where it was
+            try {
+                if (!dir.toRealPath().equals(dir)) {
+                    throw new InvalidModelException("model folder " + dir + " now resolves to " + dir.toRealPath()
+                            + ": it was replaced by a link after it was verified");
+                }
+            } catch (IOException e) {
+                throw new InvalidModelException("model folder " + dir + " is gone since it was verified: " + e, e);
+            }
+            ModelManifest.verify(dir, ref.getManifest());
+        }
         if (ref.getSha256() != null && !ref.getSha256().isBlank()) {
             String actual = SavedModel.sha256(dir);
             if (!actual.equalsIgnoreCase(ref.getSha256())) {

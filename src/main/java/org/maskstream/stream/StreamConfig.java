@@ -57,6 +57,12 @@ public final class StreamConfig implements Serializable {
                 + " when the job is built, for the version its results name."),
         MODEL_SHA256("model.sha256", "", "Expected SHA-256 of the model folder (`SavedModel.sha256`); empty: not checked."),
         MODEL_CACHE_SIZE("model.cache-size", "2", "Model versions each inference subtask keeps loaded."),
+        MODEL_REGISTRY_ROOT("model.registry-root", "",
+                "Folder every model update's folder must lie in once symbolic links are resolved: the registry "
+                        + "`retrain --registry` writes. Empty: no model update is served."),
+        MODEL_SIGNING_KEY_FILE("model.signing-key-file", "",
+                "File holding the key the registry signs promotions with (`retrain --signing-key-file`; a secret, "
+                        + "never logged); the job serves only updates it signed. Empty: no model update is served."),
         PARALLELISM("parallelism", "0", "Parallelism of the job; 0: the environment's default."),
         BATCH_SIZE("batch.size", "8", "Most requests in one batched forward pass (B)."),
         BATCH_WAIT_MS("batch.wait-ms", "20",
@@ -294,6 +300,14 @@ public final class StreamConfig implements Serializable {
         return optional(Key.MODEL_SHA256);
     }
 
+    public Optional<String> modelRegistryRoot() {
+        return optional(Key.MODEL_REGISTRY_ROOT);
+    }
+
+    public Optional<String> modelSigningKeyFile() {
+        return optional(Key.MODEL_SIGNING_KEY_FILE);
+    }
+
     public int modelCacheSize() {
         return intValue(Key.MODEL_CACHE_SIZE);
     }
@@ -520,6 +534,11 @@ public final class StreamConfig implements Serializable {
                     throw new IllegalArgumentException("Kafka client property '" + property + "' has no value");
                 }
             });
+            if (c.modelRegistryRoot().isPresent() != c.modelSigningKeyFile().isPresent()) {
+                throw new IllegalArgumentException("set both " + Key.MODEL_REGISTRY_ROOT.key() + " and "
+                        + Key.MODEL_SIGNING_KEY_FILE.key() + " to serve model updates, or neither to serve "
+                        + Key.MODEL.key() + " only");
+            }
             if (!c.get(Key.CHECKPOINT_INTERVAL_MS).isBlank()) {
                 positive(c, Key.CHECKPOINT_INTERVAL_MS);
             }

@@ -30,6 +30,13 @@ public final class StreamMetrics {
     public static final String WINDOW_FG_IOU = "windowFgIou";
     /** Gauge: labeled results in the last closed window, per model version, operator {@code iou-windows}. */
     public static final String WINDOW_COUNT = "windowCount";
+    /**
+     * Counter: model versions an inference subtask refused because they did not load there (folder gone or changed
+     * since it was verified), operator {@code inference}.
+     */
+    public static final String MODEL_LOAD_REFUSALS = "modelLoadRefusals";
+    /** Counter: requests served by their fallback model because theirs did not load, operator {@code inference}. */
+    public static final String MODEL_FALLBACKS = "modelFallbacks";
     /** Counter: dead letters, per kind, operator {@code count-dead-letters}. */
     public static final String DEAD_LETTERS = "deadLetters";
 

@@ -29,7 +29,8 @@ class RetrainCommandTest {
         cl.setErr(new PrintWriter(err));
         // no broker is needed: nothing is published when the gate refuses
         String[] common = {"retrain", "--store", store.toString(), "--registry", registry.toString(),
-                "--bootstrap-servers", "127.0.0.1:1", "--once"};
+                "--bootstrap-servers", "127.0.0.1:1", "--once", "--signing-key-file",
+                RetrainFixtures.signingKeyFile().toString()};
 
         assertEquals(2, cl.execute(common));
         assertTrue(err.toString().contains("has no promoted model: seed it"), err.toString());
@@ -50,10 +51,15 @@ class RetrainCommandTest {
         assertEquals(2, cl.execute(notAModel.toArray(String[]::new)));
         assertTrue(err.toString().contains("it is not a saved model"), err.toString());
         assertEquals(2, cl.execute("retrain", "--store", store.toString(), "--registry", registry.toString(),
-                "--bootstrap-servers", "127.0.0.1:1", "--every", "soon"));
+                "--bootstrap-servers", "127.0.0.1:1", "--every", "soon", "--signing-key-file",
+                RetrainFixtures.signingKeyFile().toString()));
         assertTrue(err.toString().contains("'soon' is not a duration"), err.toString());
         assertEquals(2, cl.execute("retrain", "--store", store.toString(), "--registry", registry.toString(),
-                "--bootstrap-servers", "127.0.0.1:1"));
+                "--once", "--signing-key-file", dir.resolve("no-key").toString()));
+        assertTrue(err.toString().contains("--signing-key-file: cannot read the model signing key file"),
+                err.toString());
+        assertEquals(2, cl.execute("retrain", "--store", store.toString(), "--registry", registry.toString(),
+                "--bootstrap-servers", "127.0.0.1:1", "--signing-key-file", RetrainFixtures.signingKeyFile().toString()));
         assertTrue(err.toString().contains("--once") && err.toString().contains("--every"), err.toString());
     }
 
@@ -65,6 +71,7 @@ class RetrainCommandTest {
         Path registry = dir.resolve("registry");
         assertEquals(2, cl.execute("retrain", "--store", dir.resolve("store").toString(), "--registry",
                 registry.toString(), "--bootstrap-servers", "127.0.0.1:1", "--once",
+                "--signing-key-file", RetrainFixtures.signingKeyFile().toString(),
                 "--initial", OnnxFixture.folder().toString()));
         assertTrue(err.toString().contains("is of kind onnx") && err.toString().contains("cannot fine-tune"),
                 err.toString());

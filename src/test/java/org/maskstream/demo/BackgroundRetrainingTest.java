@@ -28,7 +28,7 @@ class BackgroundRetrainingTest {
         Retrainer retrainer = new Retrainer(registry, dir.resolve("no-store").toUri(), null,
                 RetrainFixtures.options(Duration.ofSeconds(1), 20), u -> {
                     throw new AssertionError("nothing may be published");
-                });
+                }, RetrainFixtures.signature());
         List<Attempt> reported = new CopyOnWriteArrayList<>();
         try (BackgroundRetraining background = BackgroundRetraining.start(retrainer::runOnce, Duration.ZERO,
                 Duration.ofMillis(50), reported::add)) {

@@ -137,7 +137,7 @@ class DashboardMetricsITCase {
                 n -> new RawRecord(null, new byte[] {1, 2, 3}, "model-updates", 0, n, 0L), Long.MAX_VALUE,
                 RateLimiterStrategy.perSecond(1), TypeInformation.of(RawRecord.class));
         ModelLoader loader = ref -> new EverythingModel();
-        EditMaskJob.build(env, config, requests, HotSwap.verified(env, updates, loader), new DiscardingSink<>(),
+        EditMaskJob.build(env, config, requests, HotSwap.verified(env, updates, loader, config), new DiscardingSink<>(),
                 new DiscardingSink<>(), new DiscardingSink<>(),
                 ModelRef.newBuilder().setVersion(EverythingModel.VERSION).setUri("constant").build(), loader);
         JobClient job = env.executeAsync("dashboard-metrics");

@@ -3,7 +3,10 @@ package org.maskstream.retrain;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.maskstream.avro.EditRequest;
+import org.maskstream.avro.ModelUpdate;
+import org.maskstream.avro.ValidationMetrics;
 import org.maskstream.data.Example;
+import org.maskstream.events.UpdateSignature;
 import org.maskstream.data.Images;
 import org.maskstream.model.TinyScenes;
 import org.maskstream.util.Directories;
@@ -30,6 +33,7 @@ public final class RetrainFixtures {
     private static final Path MODELS = Path.of("target", "retrain-test-models").toAbsolutePath();
     private static Path weak;
     private static Path good;
+    private static Path signingKey;
 
     private RetrainFixtures() {
     }
@@ -91,6 +95,41 @@ public final class RetrainFixtures {
         Directories.deleteRecursively(dir);
         Trainer.train(scenes("base", 256, 1), List.of(), options.build(), dir);
         return dir;
+    }
+
+    /** The signing key every test registry and job share: made once per test JVM in {@code target/}. */
+    public static synchronized Path signingKeyFile() {
+        if (signingKey == null) {
+            try {
+                Files.createDirectories(MODELS);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            signingKey = UpdateSignature.generateKeyFile(MODELS.resolve("model-signing.key"));
+        }
+        return signingKey;
+    }
+
+    public static UpdateSignature signature() {
+        return UpdateSignature.fromFile(signingKeyFile());
+    }
+
+    /**
+     * The update the registry would publish for {@code model} had the gate promoted it over {@code previous}
+     * (validation fg IoU 0.1 -> 0.9 on 20 examples), naming the folder {@code uri}, signed with {@link #signature()}.
+     */
+    public static ModelUpdate signedUpdate(RegisteredModel model, String uri, String previous) {
+        return signature().sign(unsignedUpdate(model, uri, previous, 20));
+    }
+
+    /** The same without a signature, measured on {@code validationExamples}. */
+    public static ModelUpdate unsignedUpdate(RegisteredModel model, String uri, String previous,
+                                             int validationExamples) {
+        return ModelUpdate.newBuilder().setVersion(model.version()).setUri(uri).setSha256(model.sha256())
+                .setPromotedAt(Instant.parse("2026-01-01T00:00:00Z")).setPreviousVersion(previous)
+                .setValidationExamples(validationExamples)
+                .setCandidate(new ValidationMetrics(0.9, 0.9, 0.9, 0.9))
+                .setPrevious(new ValidationMetrics(0.1, 0.1, 0.1, 0.1)).setManifest(model.manifest()).build();
     }
 
     /** Retraining options for tests: a time budget of {@code budget}, small batches, a 0.02 gate margin. */

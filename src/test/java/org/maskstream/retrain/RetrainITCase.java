@@ -71,7 +71,7 @@ class RetrainITCase {
         Attempt attempt;
         try (ModelUpdatePublisher publisher = new ModelUpdatePublisher(config.kafka())) {
             attempt = new Retrainer(registry, store.toUri(), null,
-                    RetrainFixtures.options(Duration.ofSeconds(6), 20), publisher::publish).runOnce();
+                    RetrainFixtures.options(Duration.ofSeconds(6), 20), publisher::publish, RetrainFixtures.signature()).runOnce();
         }
 
         assertEquals(Attempt.Outcome.REFUSED, attempt.outcome(), attempt.reason());
@@ -98,7 +98,7 @@ class RetrainITCase {
         Attempt attempt;
         try (ModelUpdatePublisher publisher = new ModelUpdatePublisher(config.kafka())) {
             attempt = new Retrainer(registry, store.toUri(), null, RetrainFixtures.options(Duration.ofSeconds(10), 20),
-                    publisher::publish).runOnce();
+                    publisher::publish, RetrainFixtures.signature()).runOnce();
         }
 
         assertEquals(Attempt.Outcome.REFUSED, attempt.outcome());

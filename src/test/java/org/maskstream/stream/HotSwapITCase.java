@@ -27,6 +27,7 @@ import org.maskstream.retrain.RegisteredModel;
 import org.maskstream.retrain.RetrainFixtures;
 import org.maskstream.retrain.RetrainOptions;
 import org.maskstream.retrain.Retrainer;
+import org.maskstream.util.Directories;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +75,9 @@ class HotSwapITCase {
         RegisteredModel weak = Retrainer.seed(registry, RetrainFixtures.weakModel());
         Path store = dir.resolve("store");
         StreamConfig config = StreamTestKafka.freshConfig(KAFKA.broker(), info, weak.dir().toString(),
-                Map.of(StreamConfig.Key.GATHER_STORE, store.toUri().toString()));
+                Map.of(StreamConfig.Key.GATHER_STORE, store.toUri().toString(),
+                        StreamConfig.Key.MODEL_REGISTRY_ROOT, registry.dir().toString(),
+                        StreamConfig.Key.MODEL_SIGNING_KEY_FILE, RetrainFixtures.signingKeyFile().toString()));
         EditMaskJobRecoveryITCase.FailOnceDeserializer.ARMED.set(false);
         EditMaskJobRecoveryITCase.FailOnceDeserializer.FIRED.set(false);
 
@@ -89,7 +92,7 @@ class HotSwapITCase {
 
             try (ModelUpdatePublisher publisher = new ModelUpdatePublisher(config.kafka())) {
                 attempt = new Retrainer(registry, store.toUri(), null, new RetrainOptions(Duration.ofSeconds(8), 50,
-                        16, 5e-3f, 5, 0.02, 20, false), publisher::publish).runOnce();
+                        16, 5e-3f, 5, 0.02, 20, false), publisher::publish, RetrainFixtures.signature()).runOnce();
             }
             assertEquals(Attempt.Outcome.PROMOTED, attempt.outcome(), attempt.reason());
 
@@ -137,43 +140,82 @@ class HotSwapITCase {
         assertEquals(attempt.current().fgIou(), update.getPrevious().getFgIou());
     }
 
+    /**
+     * Updates that are not what the gate promoted, or whose files are not the signed ones, are refused while v0001
+     * serves; the genuine signed v0002 is served; a v0003 that verified and whose folder is deleted before the
+     * TaskManagers load it falls back to v0002 instead of failing its requests.
+     */
     @Test
-    void anUpdateWhoseFilesFailTheHashCheckIsRefusedAndTheOldModelKeepsServing(TestInfo info) throws Exception {
+    void updatesThatAreNotWhatTheGatePromotedAreRefusedAndAVanishedVersionFallsBackToThePreviousOne(TestInfo info)
+            throws Exception {
         ModelRegistry registry = ModelRegistry.open(dir.resolve("registry"));
         RegisteredModel weak = Retrainer.seed(registry, RetrainFixtures.weakModel());
         RegisteredModel good = registry.register(RetrainFixtures.goodModel());
-        // the same version's files, one parameter byte changed after the hash was recorded
-        Path tampered = dir.resolve("tampered");
-        Files.createDirectories(tampered);
-        try (Stream<Path> files = Files.list(good.dir())) {
-            for (Path f : files.toList()) {
-                Files.copy(f, tampered.resolve(f.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
-            }
-        }
-        Path parameters = tampered.resolve(SavedModel.PARAMETERS);
-        parameters.toFile().setWritable(true);
-        byte[] bytes = Files.readAllBytes(parameters);
-        bytes[bytes.length - 3] ^= 0x5A;
-        Files.write(parameters, bytes);
-        StreamConfig config = StreamTestKafka.freshConfig(KAFKA.broker(), info, weak.dir().toString(), Map.of());
+        // the same version's files inside the registry root, config.json's threshold changed after signing
+        Path tampered = registry.dir().resolve("tampered");
+        copy(good.dir(), tampered);
+        Path configJson = tampered.resolve(SavedModel.CONFIG);
+        configJson.toFile().setWritable(true);
+        Files.writeString(configJson, Files.readString(configJson).replaceFirst("\"threshold\"\\s*:\\s*[0-9.eE-]+",
+                "\"threshold\" : 0.01"));
+        // a link inside the root to a copy outside it
+        Path outside = dir.resolve("outside");
+        copy(good.dir(), outside);
+        Path link = Files.createSymbolicLink(registry.dir().resolve("escape"), outside);
+        StreamConfig config = StreamTestKafka.freshConfig(KAFKA.broker(), info, weak.dir().toString(), Map.of(
+                StreamConfig.Key.MODEL_REGISTRY_ROOT, registry.dir().toString(),
+                StreamConfig.Key.MODEL_SIGNING_KEY_FILE, RetrainFixtures.signingKeyFile().toString()));
 
         JobClient job = start(config, false);
         try (ModelUpdatePublisher publisher = new ModelUpdatePublisher(config.kafka())) {
-            publisher.publish(update(good, ModelFolders.uri(tampered)));
+            publisher.publish(RetrainFixtures.unsignedUpdate(good, good.uri(), "v0001", 20));
+            publisher.publish(RetrainFixtures.signedUpdate(good, ModelFolders.uri(tampered), "v0001"));
+            publisher.publish(RetrainFixtures.signedUpdate(good, ModelFolders.uri(link), "v0001"));
             produce(config, "served-by-old", 60, 3);
             Map<String, MaskResult> served = awaitResults(config);
             assertEquals(Set.of("v0001"), served.values().stream().map(MaskResult::getModelVersion)
                     .collect(Collectors.toSet()));
+            awaitCounter(job, HotSwap.UPDATES_REFUSED, 3);
 
-            // the genuine folder behind the same update goes through: the refusal was about the files
-            publisher.publish(update(good, good.uri()));
+            // the genuine folder behind the same update goes through: the refusals were about trust
+            publisher.publish(RetrainFixtures.signedUpdate(good, good.uri(), "v0001"));
             while (awaitResults(config).values().stream().noneMatch(r -> r.getModelVersion().equals("v0002"))) {
                 produce(config, "wave" + produced, WAVE, produced);
             }
-            assertEquals(1, counter(job, HotSwap.UPDATES_REFUSED));
             assertEquals(1, counter(job, HotSwap.UPDATES_ACCEPTED));
+
+            RegisteredModel vanishing = registry.register(RetrainFixtures.goodModel());
+            publisher.publish(RetrainFixtures.signedUpdate(vanishing, vanishing.uri(), "v0002"));
+            awaitCounter(job, HotSwap.UPDATES_ACCEPTED, 2);
+            Directories.deleteRecursively(vanishing.dir());
+            List<String> afterDeletion = produce(config, "after-deletion", 40, 7);
+            Map<String, MaskResult> byId = awaitResults(config);
+            assertEquals(Set.of("v0002"), afterDeletion.stream().map(id -> byId.get(id).getModelVersion())
+                    .collect(Collectors.toSet()), "the version before the vanished one serves");
+            assertTrue(counter(job, StreamMetrics.MODEL_FALLBACKS) >= 1, "no request was tagged with v0003");
+            assertTrue(counter(job, StreamMetrics.MODEL_LOAD_REFUSALS) >= 1);
+            assertEquals(3, counter(job, HotSwap.UPDATES_REFUSED));
         } finally {
             job.cancel().get();
+        }
+    }
+
+    private static void copy(Path from, Path to) throws java.io.IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(f.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+    }
+
+    private static void awaitCounter(JobClient job, String name, long value) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (counter(job, name) < value) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(name + " stayed at " + counter(job, name) + ", expected " + value);
+            }
+            Thread.sleep(100);
         }
     }
 
@@ -184,7 +226,7 @@ class HotSwapITCase {
         EditMaskJob.Topology topology = EditMaskJob.build(env, config, withFailureSwitch
                         ? KafkaWiring.requestSource(config.kafka(), false, new EditMaskJobRecoveryITCase.FailOnceDeserializer())
                         : KafkaWiring.requestSource(config.kafka(), false),
-                HotSwap.verified(env, KafkaWiring.modelUpdatesSource(config.kafka()), SavedModels.LOADER),
+                HotSwap.verified(env, KafkaWiring.modelUpdatesSource(config.kafka()), SavedModels.LOADER, config),
                 KafkaWiring.masksSink(config.kafka()), KafkaWiring.iouSink(config.kafka()), KafkaWiring.deadLetterSink(config.kafka()),
                 EditMaskJob.initialModel(config), SavedModels.LOADER);
         Gather.attach(topology.requests(), config);
@@ -239,12 +281,6 @@ class HotSwapITCase {
 
     private static double meanIou(List<String> ids, Map<String, MaskResult> byId) {
         return ids.stream().mapToDouble(id -> byId.get(id).getIou()).average().orElseThrow();
-    }
-
-    private static ModelUpdate update(RegisteredModel model, String uri) {
-        return ModelUpdate.newBuilder().setVersion(model.version()).setUri(uri).setSha256(model.sha256())
-                .setPromotedAt(Instant.now()).setPreviousVersion("v0001").setValidationExamples(0)
-                .setCandidate(new org.maskstream.avro.ValidationMetrics(0.0, 0.0, 0.0, 0.0)).build();
     }
 
     private static long counter(JobClient job, String name) {

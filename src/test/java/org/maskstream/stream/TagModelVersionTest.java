@@ -63,4 +63,30 @@ class TagModelVersionTest {
             assertEquals(List.of("v0001"), versions(fresh), "without state: the configured initial model");
         }
     }
+
+    @Test
+    void eachRequestCarriesTheVersionBeforeItsOwnAsFallbackAlsoAfterARestore() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var before = harness(null)) {
+            before.processElement(new StreamRecord<>(request("a")));
+            before.processBroadcastElement(new StreamRecord<>(ref("v0002")));
+            before.processElement(new StreamRecord<>(request("b")));
+            before.processBroadcastElement(new StreamRecord<>(ref("v0003")));
+            // published again by a retrainer that was not sure the broker had it: no switch, same fallback
+            before.processBroadcastElement(new StreamRecord<>(ref("v0003")));
+            before.processElement(new StreamRecord<>(request("c")));
+            assertEquals(java.util.Arrays.asList(null, "v0001", "v0002"), fallbacks(before));
+            snapshot = before.snapshot(1L, 1L);
+        }
+        try (var restored = harness(snapshot)) {
+            restored.processElement(new StreamRecord<>(request("d")));
+            assertEquals(List.of("v0003"), versions(restored));
+            assertEquals(List.of("v0002"), fallbacks(restored), "the fallback survives the restore");
+        }
+    }
+
+    private static List<String> fallbacks(BroadcastOperatorTestHarness<InferenceRequest, ModelRef, InferenceRequest> h) {
+        return h.extractOutputValues().stream()
+                .map(r -> r.getFallbackModel() == null ? null : r.getFallbackModel().getVersion()).toList();
+    }
 }

@@ -89,7 +89,8 @@ class ViewITCase {
         RegisteredModel good = registry.register(RetrainFixtures.goodModel());
         StreamConfig config = StreamTestKafka.freshConfig(KAFKA.broker(), info, weak.dir().toString(), Map.of(
                 StreamConfig.Key.WINDOW_MS, 1000, StreamConfig.Key.WATERMARK_OUT_OF_ORDER_MS, 200,
-                StreamConfig.Key.WATERMARK_IDLE_MS, 1000));
+                StreamConfig.Key.WATERMARK_IDLE_MS, 1000, StreamConfig.Key.MODEL_REGISTRY_ROOT, registry.dir().toString(),
+                StreamConfig.Key.MODEL_SIGNING_KEY_FILE, RetrainFixtures.signingKeyFile().toString()));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
@@ -106,10 +107,11 @@ class ViewITCase {
             registry.record(new Attempt(Instant.now().toString(), Attempt.Outcome.REFUSED, null, "v0001", null, 40,
                     30, null, null, 0.01, 1.0, "the candidate did not beat v0001 by the margin"));
             try (ModelUpdatePublisher publisher = new ModelUpdatePublisher(config.kafka())) {
-                publisher.publish(ModelUpdate.newBuilder().setVersion(good.version()).setUri(good.uri())
-                        .setSha256(good.sha256()).setPromotedAt(Instant.now()).setPreviousVersion(weak.version())
-                        .setValidationExamples(30).setCandidate(new ValidationMetrics(0.61, 0.6, 0.7, 0.72))
-                        .setPrevious(new ValidationMetrics(0.12, 0.1, 0.4, 0.2)).build());
+                publisher.publish(RetrainFixtures.signature().sign(ModelUpdate.newBuilder().setVersion(good.version())
+                        .setUri(good.uri()).setSha256(good.sha256()).setPromotedAt(Instant.now())
+                        .setPreviousVersion(weak.version()).setValidationExamples(30)
+                        .setCandidate(new ValidationMetrics(0.61, 0.6, 0.7, 0.72))
+                        .setPrevious(new ValidationMetrics(0.12, 0.1, 0.4, 0.2)).setManifest(good.manifest()).build()));
             }
             ChromeDriver page = browser;
             JavascriptExecutor js = browser;
