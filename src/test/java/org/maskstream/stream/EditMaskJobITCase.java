@@ -261,19 +261,14 @@ class EditMaskJobITCase {
         return perExample;
     }
 
-    @Test
-    void anOnnxModelFolderIsServedLikeATrainedOne(TestInfo info) throws Exception {
-        StreamConfig config = StreamTestKafka.freshConfig(KAFKA.broker(), info, OnnxFixture.folder().toString(),
-                Map.of());
-        Map<String, EditRequest> sent = new LinkedHashMap<>();
+    /**
+     * Sends {@code sent} and runs the job over them: every id exactly one result, no dead letter, and each labeled
+     * result's IoU exactly what the same model gives outside the job.
+     */
+    private static List<MaskResult> serveEachOnceAsOffline(StreamConfig config, Map<String, EditRequest> sent)
+            throws Exception {
         List<Map.Entry<String, byte[]>> records = new ArrayList<>();
-        for (int i = 0; i < 60; i++) {
-            EditRequest req = TestRequests.request("onnx-" + i, 2000 + i, i % 2 == 0, T0.plusMillis(100L * i));
-            // the words the fixture reads ("bright": light pixels, "dark": dark ones), and one it ignores
-            req.setInstruction(List.of("remove the bright part", "paint the dark side", req.getInstruction()).get(i % 3));
-            sent.put(req.getId(), req);
-            records.add(Map.entry(req.getId(), REQUESTS.encode(req)));
-        }
+        sent.forEach((id, req) -> records.add(Map.entry(id, REQUESTS.encode(req))));
         StreamTestKafka.produce(config, records);
 
         runBounded(config);
@@ -283,6 +278,27 @@ class EditMaskJobITCase {
         assertEachIdOnce(sent.keySet(), results, deadLetters, config);
         assertEquals(List.of(), deadLetters);
         Map<String, IouCounts> evaluated = evaluate(config, sent.values());
+        assertEquals(sent.values().stream().filter(r -> r.getGroundTruthMask() != null).count(), evaluated.size());
+        for (MaskResult r : results) {
+            if (evaluated.containsKey(r.getId())) {
+                assertEquals(evaluated.get(r.getId()).fgIou(), r.getIou(), 0.0, r.getId());
+            }
+        }
+        return results;
+    }
+
+    @Test
+    void anOnnxModelFolderIsServedLikeATrainedOne(TestInfo info) throws Exception {
+        StreamConfig config = StreamTestKafka.freshConfig(KAFKA.broker(), info, OnnxFixture.folder().toString(),
+                Map.of());
+        Map<String, EditRequest> sent = new LinkedHashMap<>();
+        for (int i = 0; i < 60; i++) {
+            EditRequest req = TestRequests.request("onnx-" + i, 2000 + i, i % 2 == 0, T0.plusMillis(100L * i));
+            // the words the fixture reads ("bright": light pixels, "dark": dark ones), and one it ignores
+            req.setInstruction(List.of("remove the bright part", "paint the dark side", req.getInstruction()).get(i % 3));
+            sent.put(req.getId(), req);
+        }
+        List<MaskResult> results = serveEachOnceAsOffline(config, sent);
         String version;
         try (MaskModel model = SavedModels.LOADER.load(EditMaskJob.initialModel(config))) {
             version = model.version();
@@ -291,9 +307,6 @@ class EditMaskJobITCase {
             assertEquals(version, r.getModelVersion(), r.getId());
             assertEquals(TestRequests.SIZE, r.getWidth(), r.getId());
             assertEquals(TestRequests.SIZE, r.getHeight(), r.getId());
-            if (evaluated.containsKey(r.getId())) {
-                assertEquals(evaluated.get(r.getId()).fgIou(), r.getIou(), 0.0, r.getId());
-            }
         }
         for (MaskResult r : results) {
             String instruction = sent.get(r.getId()).getInstruction();
@@ -310,30 +323,14 @@ class EditMaskJobITCase {
         StreamConfig config = StreamTestKafka.freshConfig(KAFKA.broker(), info,
                 GroundedFixture.save(dir.resolve("grounded")).toString(), Map.of());
         Map<String, EditRequest> sent = new LinkedHashMap<>();
-        List<Map.Entry<String, byte[]>> records = new ArrayList<>();
         List<Example> photos = GroundedFixture.photos();
         for (int i = 0; i < photos.size(); i++) {
             EditRequest req = RequestProducer.toRequest(photos.get(i), "photo-" + i, T0.plusMillis(100L * i),
                     i % 3 != 0);
             sent.put(req.getId(), req);
-            records.add(Map.entry(req.getId(), REQUESTS.encode(req)));
         }
-        StreamTestKafka.produce(config, records);
-
-        runBounded(config);
-
-        List<MaskResult> results = results(config);
-        List<DeadLetter> deadLetters = deadLetters(config);
-        assertEachIdOnce(sent.keySet(), results, deadLetters, config);
-        assertEquals(List.of(), deadLetters);
         // the job's masks are the model's own outside the job: detector, grounding and network in one batch
-        Map<String, IouCounts> evaluated = evaluate(config, sent.values());
-        assertEquals(photos.size() - (photos.size() + 2) / 3, evaluated.size());
-        for (MaskResult r : results) {
-            if (evaluated.containsKey(r.getId())) {
-                assertEquals(evaluated.get(r.getId()).fgIou(), r.getIou(), 0.0, r.getId());
-            }
-        }
+        List<MaskResult> results = serveEachOnceAsOffline(config, sent);
         // mb-e008's stop sign is found and named: its mask is the sign, not the whole photo
         MaskResult sign = results.stream().filter(r -> sent.get(r.getId()).getInstruction()
                 .equals(photos.stream().filter(e -> e.id().equals("mb-e008")).findFirst().orElseThrow().instruction()))
