@@ -5,6 +5,11 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.image.BufferedImage;
+import java.awt.image.ComponentSampleModel;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferInt;
+import java.awt.image.SinglePixelPackedSampleModel;
+import java.awt.image.WritableRaster;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -56,6 +61,50 @@ public final class Images {
         return out.toByteArray();
     }
 
+    /**
+     * Every pixel as packed non-premultiplied sRGB ARGB, row-major: what {@code image.getRGB(0, 0, w, h, null, 0, w)}
+     * returns. The image types decoders and this project produce (int RGB/ARGB, 3-byte BGR, 4-byte ABGR) are read
+     * straight from their raster: {@code getRGB} converts each pixel through the colour model, which made pixel
+     * reads a third of the job's CPU at batch 32 ({@code docs/results/bench.md}).
+     */
+    public static int[] argb(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        WritableRaster raster = image.getRaster();
+        boolean whole = raster.getParent() == null && raster.getSampleModelTranslateX() == 0
+                && raster.getSampleModelTranslateY() == 0;
+        int type = image.getType();
+        if (whole && (type == BufferedImage.TYPE_INT_RGB || type == BufferedImage.TYPE_INT_ARGB)
+                && raster.getSampleModel() instanceof SinglePixelPackedSampleModel packed
+                && packed.getScanlineStride() == w && raster.getDataBuffer().getNumBanks() == 1) {
+            int[] data = ((DataBufferInt) raster.getDataBuffer()).getData();
+            int offset = raster.getDataBuffer().getOffset();
+            int[] out = new int[w * h];
+            int opaque = type == BufferedImage.TYPE_INT_RGB ? 0xFF000000 : 0;
+            for (int i = 0; i < out.length; i++) {
+                out[i] = data[offset + i] | opaque;
+            }
+            return out;
+        }
+        int bands = type == BufferedImage.TYPE_3BYTE_BGR ? 3 : type == BufferedImage.TYPE_4BYTE_ABGR ? 4 : 0;
+        if (whole && bands > 0 && raster.getSampleModel() instanceof ComponentSampleModel interleaved
+                && interleaved.getPixelStride() == bands && interleaved.getScanlineStride() == w * bands
+                && raster.getDataBuffer().getNumBanks() == 1) {
+            byte[] data = ((DataBufferByte) raster.getDataBuffer()).getData();
+            // Band offsets say where R, G, B (and A) sit inside each pixel's bytes.
+            int[] band = interleaved.getBandOffsets();
+            int base = raster.getDataBuffer().getOffset();
+            int[] out = new int[w * h];
+            for (int i = 0, p = base; i < out.length; i++, p += bands) {
+                int a = bands == 4 ? data[p + band[3]] & 0xFF : 0xFF;
+                out[i] = a << 24 | (data[p + band[0]] & 0xFF) << 16 | (data[p + band[1]] & 0xFF) << 8
+                        | (data[p + band[2]] & 0xFF);
+            }
+            return out;
+        }
+        return image.getRGB(0, 0, w, h, null, 0, w);
+    }
+
     /** The image as {@link BufferedImage#TYPE_INT_RGB} (alpha dropped); the same instance when it already is. */
     public static BufferedImage toRgb(BufferedImage image) {
         if (image.getType() == BufferedImage.TYPE_INT_RGB) {
@@ -64,7 +113,7 @@ public final class Images {
         int w = image.getWidth();
         int h = image.getHeight();
         BufferedImage rgb = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        rgb.setRGB(0, 0, w, h, image.getRGB(0, 0, w, h, null, 0, w), 0, w);
+        rgb.setRGB(0, 0, w, h, argb(image), 0, w);
         return rgb;
     }
 
@@ -83,7 +132,7 @@ public final class Images {
         }
         int sw = image.getWidth();
         int sh = image.getHeight();
-        int[] src = image.getRGB(0, 0, sw, sh, null, 0, sw);
+        int[] src = argb(image);
         if (sw == width && sh == height) {
             BufferedImage same = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
             same.setRGB(0, 0, width, height, src, 0, width);
@@ -126,7 +175,7 @@ public final class Images {
     public static ByteBuffer rgbBytesNhwc(List<BufferedImage> images, int size) {
         ByteBuffer pixels = ByteBuffer.allocateDirect(images.size() * size * size * 3);
         for (BufferedImage image : images) {
-            int[] rgb = resizeSquare(image, size).getRGB(0, 0, size, size, null, 0, size);
+            int[] rgb = argb(resizeSquare(image, size));
             for (int p : rgb) {
                 pixels.put((byte) (p >> 16)).put((byte) (p >> 8)).put((byte) p);
             }

@@ -2,6 +2,8 @@ package org.maskstream.data;
 
 import org.maskstream.metrics.IouCounts;
 import java.awt.image.BufferedImage;
+import java.awt.image.ComponentSampleModel;
+import java.awt.image.DataBufferByte;
 import java.util.Arrays;
 
 /**
@@ -40,11 +42,22 @@ public final class Mask {
         int h = image.getHeight();
         boolean alpha = image.getColorModel().hasAlpha();
         boolean[] px = new boolean[w * h];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int argb = image.getRGB(x, y);
-                px[y * w + x] = alpha ? (argb >>> 24) == 0 : (argb & 0xFFFFFF) != 0;
+        if (image.getType() == BufferedImage.TYPE_BYTE_GRAY && image.getRaster().getParent() == null
+                && image.getRaster().getSampleModelTranslateX() == 0
+                && image.getRaster().getSampleModelTranslateY() == 0
+                && image.getRaster().getSampleModel() instanceof ComponentSampleModel gray
+                && gray.getScanlineStride() == w && gray.getPixelStride() == 1) {
+            // Gray to sRGB maps 0 to black and every other level to a non-black one, so the stored byte decides.
+            byte[] data = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+            int offset = image.getRaster().getDataBuffer().getOffset() + gray.getBandOffsets()[0];
+            for (int i = 0; i < px.length; i++) {
+                px[i] = data[offset + i] != 0;
             }
+            return new Mask(w, h, px);
+        }
+        int[] argb = Images.argb(image);
+        for (int i = 0; i < px.length; i++) {
+            px[i] = alpha ? (argb[i] >>> 24) == 0 : (argb[i] & 0xFFFFFF) != 0;
         }
         return new Mask(w, h, px);
     }

@@ -18,14 +18,12 @@ public final class ImagePixels {
                 : Images.resizeSquare(image, size);
         float[] out = new float[3 * size * size];
         int plane = size * size;
-        for (int y = 0; y < size; y++) {
-            for (int x = 0; x < size; x++) {
-                int p = rgb.getRGB(x, y);
-                int i = y * size + x;
-                out[i] = ((p >> 16) & 0xFF) / 127.5f - 1f;
-                out[plane + i] = ((p >> 8) & 0xFF) / 127.5f - 1f;
-                out[2 * plane + i] = (p & 0xFF) / 127.5f - 1f;
-            }
+        int[] pixels = Images.argb(rgb);
+        for (int i = 0; i < plane; i++) {
+            int p = pixels[i];
+            out[i] = ((p >> 16) & 0xFF) / 127.5f - 1f;
+            out[plane + i] = ((p >> 8) & 0xFF) / 127.5f - 1f;
+            out[2 * plane + i] = (p & 0xFF) / 127.5f - 1f;
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package org.maskstream.model;
 
+import org.maskstream.data.Images;
 import org.maskstream.data.Mask;
 
 import java.awt.image.BufferedImage;
@@ -24,7 +25,7 @@ public final class Overlay {
                     + w + "x" + h);
         }
         BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        int[] px = image.getRGB(0, 0, w, h, null, 0, w);
+        int[] px = Images.argb(image);
         boolean[] m = mask.pixels();
         for (int i = 0; i < px.length; i++) {
             px[i] = m[i] ? blend(px[i], TINT) : px[i] & 0xFFFFFF;

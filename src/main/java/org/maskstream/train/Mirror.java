@@ -1,6 +1,7 @@
 package org.maskstream.train;
 
 import org.maskstream.data.Example;
+import org.maskstream.data.Images;
 import org.maskstream.data.Mask;
 import org.maskstream.data.synth.Phrasing;
 
@@ -55,7 +56,7 @@ public enum Mirror {
     BufferedImage image(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
-        int[] px = image.getRGB(0, 0, w, h, null, 0, w);
+        int[] px = Images.argb(image);
         int[] mirrored = new int[px.length];
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {

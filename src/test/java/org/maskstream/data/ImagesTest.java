@@ -3,7 +3,9 @@ package org.maskstream.data;
 import org.junit.jupiter.api.Test;
 
 import java.awt.image.BufferedImage;
+import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -43,5 +45,37 @@ class ImagesTest {
         assertEquals(0x123456, back.getRGB(2, 1) & 0xFFFFFF);
         assertEquals(BufferedImage.TYPE_INT_RGB, Images.toRgb(back).getType());
         assertThrows(IllegalArgumentException.class, () -> Images.decode(new byte[] {1, 2, 3}));
+    }
+
+    @Test
+    void rasterReadsGiveWhatGetRgbGivesForEveryImageType() {
+        Random random = new Random(7);
+        int[] types = {BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_INT_ARGB, BufferedImage.TYPE_3BYTE_BGR,
+                BufferedImage.TYPE_4BYTE_ABGR, BufferedImage.TYPE_BYTE_GRAY, BufferedImage.TYPE_INT_ARGB_PRE,
+                BufferedImage.TYPE_USHORT_GRAY};
+        for (int type : types) {
+            BufferedImage img = new BufferedImage(13, 7, type);
+            for (int i = 0; i < 13 * 7; i++) {
+                img.setRGB(i % 13, i / 13, random.nextInt());
+            }
+            assertArrayEquals(img.getRGB(0, 0, 13, 7, null, 0, 13), Images.argb(img), "type " + type);
+            // a sub-image shares its parent's raster with an offset: the fast paths must not read it as whole
+            BufferedImage part = img.getSubimage(2, 1, 9, 5);
+            assertArrayEquals(part.getRGB(0, 0, 9, 5, null, 0, 9), Images.argb(part), "sub-image of type " + type);
+        }
+    }
+
+    @Test
+    void decodedPngsReadTheSameThroughTheRaster() {
+        Random random = new Random(11);
+        for (int type : new int[] {BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_INT_ARGB}) {
+            BufferedImage img = new BufferedImage(9, 6, type);
+            for (int i = 0; i < 9 * 6; i++) {
+                img.setRGB(i % 9, i / 9, random.nextInt());
+            }
+            BufferedImage decoded = Images.decode(Images.encodePng(img));
+            assertArrayEquals(decoded.getRGB(0, 0, 9, 6, null, 0, 9), Images.argb(decoded), "decoded type "
+                    + decoded.getType());
+        }
     }
 }

@@ -27,6 +27,25 @@ class MaskTest {
     }
 
     @Test
+    void everyGrayLevelButBlackIsTheEditRegionAsGetRgbSaysOnWholeAndSubImages() {
+        BufferedImage gray = new BufferedImage(256, 2, BufferedImage.TYPE_BYTE_GRAY);
+        for (int level = 0; level < 256; level++) {
+            gray.getRaster().setSample(level, 0, 0, level);
+            gray.getRaster().setSample(255 - level, 1, 0, level);
+        }
+        for (BufferedImage image : new BufferedImage[] {gray, gray.getSubimage(3, 1, 200, 1)}) {
+            Mask m = Mask.fromImage(image);
+            for (int y = 0; y < image.getHeight(); y++) {
+                for (int x = 0; x < image.getWidth(); x++) {
+                    assertEquals((image.getRGB(x, y) & 0xFFFFFF) != 0, m.get(x, y), "pixel " + x + "," + y);
+                }
+            }
+        }
+        assertFalse(Mask.fromImage(gray).get(0, 0));
+        assertTrue(Mask.fromImage(gray).get(1, 0));
+    }
+
+    @Test
     void transparentIsTheEditRegionForRgbaMasks() {
         BufferedImage rgba = new BufferedImage(2, 1, BufferedImage.TYPE_INT_ARGB);
         rgba.setRGB(0, 0, 0xFFFFFFFF);
