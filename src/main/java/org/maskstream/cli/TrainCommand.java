@@ -20,6 +20,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,14 +42,18 @@ public final class TrainCommand implements Callable<Integer> {
     private static final TrainOptions DEFAULTS = TrainOptions.builder().build();
     private static final ModelConfig MODEL = DEFAULTS.model();
 
-    @Option(names = "--data", required = true, description = "Training dataset folder (with manifest.jsonl).")
+    @Option(names = "--data", description = "Training dataset folder (with manifest.jsonl); required unless --replot.")
     Path data;
 
     @Option(names = "--val", description = "Validation dataset folder; picks the best epoch.")
     Path val;
 
-    @Option(names = "--out", required = true, description = "Model folder to write (created).")
+    @Option(names = "--out", description = "Model folder to write (created); required unless --replot.")
     Path out;
+
+    @Option(names = "--replot", paramLabel = "MODEL_DIR", description = "Train nothing: draw MODEL_DIR/curves.png "
+            + "again from its metrics.jsonl with the current plotter (e.g. runs/m8/model).")
+    Path replot;
 
     @Option(names = "--fusion", description = "concat, outer, xattn-pooled or xattn (default: ${DEFAULT-VALUE}).")
     String fusion = MODEL.fusion().id();
@@ -149,6 +154,18 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (replot != null) {
+            try {
+                System.out.println("wrote " + Trainer.replot(replot));
+            } catch (IOException | RuntimeException e) {
+                throw new UserError("cannot replot " + replot + ": " + e.getMessage(), e);
+            }
+            return 0;
+        }
+        if (data == null || out == null) {
+            throw new UserError("train needs --data DATASET_DIR and --out MODEL_DIR (or --replot MODEL_DIR to only "
+                    + "redraw a finished run's curves)");
+        }
         ModelCommands.useThreads(threads);
         TrainOptions opts = options();
         Dataset train = ModelCommands.readLabeled(data, skipBad);

@@ -253,6 +253,60 @@ public final class Trainer {
     }
 
     /** The state of one training run. */
+    /**
+     * Draws {@code curves.png} of a trained model folder again from its {@code metrics.jsonl}, with the current
+     * plotter (the run's loss named from its {@code metrics.json}).
+     *
+     * @throws IOException when the folder has no readable {@code metrics.jsonl}
+     */
+    public static Path replot(Path modelDir) throws IOException {
+        Path lines = modelDir.resolve(METRICS_LINES);
+        if (!Files.isRegularFile(lines)) {
+            throw new IOException(lines + " not found: --replot takes the folder a `train` run wrote");
+        }
+        List<EpochMetrics> history = new ArrayList<>();
+        for (String line : Files.readAllLines(lines)) {
+            if (!line.isBlank()) {
+                history.add(Json.LINES.readValue(line, EpochMetrics.class));
+            }
+        }
+        if (history.isEmpty()) {
+            throw new IOException(lines + " has no epochs");
+        }
+        String loss = "loss";
+        Path summary = modelDir.resolve("metrics.json");
+        if (Files.isRegularFile(summary)) {
+            loss = Json.MAPPER.readTree(summary.toFile()).path("options").path("loss").asText("loss");
+        }
+        Path png = modelDir.resolve(CURVES);
+        plotCurves(history, loss, png);
+        return png;
+    }
+
+    /** The loss and foreground IoU per epoch, train and val, with a dashed mark where each curriculum stage starts. */
+    private static void plotCurves(List<EpochMetrics> history, String lossId, Path png) {
+        double[] x = history.stream().mapToDouble(EpochMetrics::epoch).toArray();
+        LinePlot lossPlot = new LinePlot("loss (" + lossId + ")", "epoch", "loss")
+                .series("train", x, history.stream().mapToDouble(EpochMetrics::trainLoss).toArray())
+                .series("val", x, history.stream().mapToDouble(m -> orNaN(m.valLoss())).toArray());
+        LinePlot iouPlot = new LinePlot("foreground IoU", "epoch", "IoU")
+                .series("train", x, history.stream().mapToDouble(EpochMetrics::trainFgIou).toArray())
+                .series("val", x, history.stream().mapToDouble(m -> orNaN(m.valFgIou())).toArray());
+        for (int i = 0; i < history.size(); i++) {
+            String stage = history.get(i).stage();
+            if (i == 0 ? history.stream().anyMatch(m -> !m.stage().equals(stage))
+                    : !stage.equals(history.get(i - 1).stage())) {
+                lossPlot.mark(x[i], stage);
+                iouPlot.mark(x[i], stage);
+            }
+        }
+        LinePlot.writeStacked(png, 640, 320, lossPlot, iouPlot);
+    }
+
+    private static double orNaN(Double v) {
+        return v == null ? Double.NaN : v;
+    }
+
     private static final class Run {
         private final MaskNet net;
         private final Model model;
@@ -515,28 +569,9 @@ public final class Trainer {
         }
 
         private void plotCurves() {
-            double[] x = history.stream().mapToDouble(EpochMetrics::epoch).toArray();
-            LinePlot lossPlot = new LinePlot("loss (" + opts.loss().id() + ")", "epoch", "loss")
-                    .series("train", x, history.stream().mapToDouble(EpochMetrics::trainLoss).toArray())
-                    .series("val", x, history.stream().mapToDouble(m -> orNaN(m.valLoss())).toArray());
-            LinePlot iouPlot = new LinePlot("foreground IoU", "epoch", "IoU")
-                    .series("train", x, history.stream().mapToDouble(EpochMetrics::trainFgIou).toArray())
-                    .series("val", x, history.stream().mapToDouble(m -> orNaN(m.valFgIou())).toArray());
-            // a dashed line where each curriculum stage starts (the curves jump there)
-            for (int i = 0; i < history.size(); i++) {
-                String stage = history.get(i).stage();
-                if (i == 0 ? history.stream().anyMatch(m -> !m.stage().equals(stage))
-                        : !stage.equals(history.get(i - 1).stage())) {
-                    lossPlot.mark(x[i], stage);
-                    iouPlot.mark(x[i], stage);
-                }
-            }
-            LinePlot.writeStacked(outDir.resolve(CURVES), 640, 320, lossPlot, iouPlot);
+            Trainer.plotCurves(history, opts.loss().id(), outDir.resolve(CURVES));
         }
 
-        private static double orNaN(Double v) {
-            return v == null ? Double.NaN : v;
-        }
     }
 
     /** Running figures of the current epoch, shown on the progress bar. */

@@ -162,6 +162,7 @@ public final class LinePlot {
             line.setMarker(SeriesMarkers.CIRCLE);
             top = Math.max(top, Arrays.stream(y).max().orElseThrow());
         }
+        roundXTicks(chart);
         for (Mark m : marks) {
             chart.addAnnotation(new AnnotationLine(m.x, true, false));
             if (Double.isFinite(top)) {
@@ -169,5 +170,35 @@ public final class LinePlot {
             }
         }
         return BitmapEncoder.getBufferedImage(chart);
+    }
+
+    /**
+     * XChart puts the ticks of an x axis whose values are equally spaced (epochs 1, 2, ... 50) on every k-th value
+     * (1, 12, 23, ...), ignoring its tick spacing hint. One invisible point a hair left of the first value breaks
+     * the spacing, and the axis gets round steps (10, 20, ...) at the hint's density like any other numeric axis.
+     */
+    private static void roundXTicks(XYChart chart) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        double yAtMin = Double.NaN;
+        for (XYSeries s : chart.getSeriesMap().values()) {
+            double[] x = s.getXData();
+            double[] y = s.getYData();
+            for (int i = 0; i < x.length; i++) {
+                if (x[i] < min) {
+                    min = x[i];
+                    yAtMin = y[i];
+                }
+                max = Math.max(max, x[i]);
+            }
+        }
+        if (!(max > min)) {
+            return; // one x value or none: nothing to space
+        }
+        XYSeries anchor = chart.addSeries(" tick anchor", new double[] {min - (max - min) * 1e-9},
+                new double[] {yAtMin});
+        anchor.setShowInLegend(false);
+        anchor.setMarker(SeriesMarkers.NONE);
+        anchor.setLineColor(new Color(0, 0, 0, 0));
     }
 }

@@ -106,6 +106,11 @@ class ModelCommandsTest {
                 "--stage", "reference=shape:1"));
         assertTrue(err.toString().contains("curriculum stage reference=shape:1 selects no training example: the"
                 + " manifest's 'reference' values are ["), err.toString());
+        assertEquals(2, run("train", "--data", data.toString()));
+        assertTrue(err.toString().contains("train needs --data DATASET_DIR and --out MODEL_DIR"), err.toString());
+        assertEquals(2, run("train", "--replot", data.toString()));
+        assertTrue(err.toString().contains("metrics.jsonl not found: --replot takes the folder a `train` run wrote"),
+                err.toString());
         assertEquals(2, run("predict", "--model", tmp.resolve("m").toString(), "--image", tmp.resolve("x.png")
                 .toString(), "--instruction", "x", "--out", tmp.resolve("o.png").toString()));
         assertTrue(err.toString().contains("x.png does not exist"), err.toString());

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -60,6 +61,12 @@ class TrainerTest {
             assertTrue(Files.isRegularFile(dir.resolve("a").resolve(file)), file + " was not written");
         }
         assertEquals(2, Files.readAllLines(dir.resolve("a").resolve(Trainer.METRICS_LINES)).size());
+        // the curves come back from metrics.jsonl alone, pixel for pixel what the run drew
+        byte[] drawn = Files.readAllBytes(dir.resolve("a").resolve(Trainer.CURVES));
+        Files.delete(dir.resolve("a").resolve(Trainer.CURVES));
+        assertEquals(dir.resolve("a").resolve(Trainer.CURVES), Trainer.replot(dir.resolve("a")));
+        assertArrayEquals(drawn, Files.readAllBytes(dir.resolve("a").resolve(Trainer.CURVES)));
+        assertThrows(IOException.class, () -> Trainer.replot(dir.resolve("nothing-here")));
         TrainResult other = Trainer.train(train, val, tiny().epochs(1).flip(true).seed(43).build(),
                 dir.resolve("c"));
         assertFalse(a.history().get(0).trainLoss() == other.history().get(0).trainLoss(),

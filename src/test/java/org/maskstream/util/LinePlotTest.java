@@ -61,12 +61,46 @@ class LinePlotTest {
         assertTrue(columns >= 1 && columns <= 3, "columns with the mark: " + columns);
     }
 
+    /** Pixels in column {@code x} of the antialiased, dashed grid's light grays. */
+    private static int lightGray(BufferedImage image, int x) {
+        int n = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            int p = image.getRGB(x, y);
+            int r = (p >> 16) & 0xFF;
+            n += r == ((p >> 8) & 0xFF) && r == (p & 0xFF) && r >= 180 && r < 250 ? 1 : 0;
+        }
+        return n;
+    }
+
     private static int column(BufferedImage image, int x, int rgb) {
         int n = 0;
         for (int y = 0; y < image.getHeight(); y++) {
             n += (image.getRGB(x, y) & 0xFFFFFF) == rgb ? 1 : 0;
         }
         return n;
+    }
+
+    @Test
+    void epochAxesGetRoundTickStepsWhateverTheirLength() {
+        for (int epochs : new int[] {8, 50, 200}) {
+            double[] x = new double[epochs];
+            double[] y = new double[epochs];
+            for (int i = 0; i < epochs; i++) {
+                x[i] = i + 1;
+                y[i] = Math.sqrt(i);
+            }
+            BufferedImage image = new LinePlot("t", "epoch", "y").series("s", x, y).render(640, 320);
+            // XChart draws a vertical grid line at each x tick: 8 epochs get one a step, longer runs round steps
+            int lines = 0;
+            boolean inLine = false;
+            for (int px = 0; px < image.getWidth(); px++) {
+                boolean line = lightGray(image, px) > 60;
+                lines += line && !inLine ? 1 : 0;
+                inLine = line;
+            }
+            int expectedAtMost = epochs == 8 ? 8 : 11;
+            assertTrue(lines >= 4 && lines <= expectedAtMost, epochs + " epochs: " + lines + " x grid lines");
+        }
     }
 
     @Test
