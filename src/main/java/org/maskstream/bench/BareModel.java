@@ -9,6 +9,8 @@ import org.maskstream.data.Mask;
 import org.maskstream.model.Batches;
 import org.maskstream.model.MaskNet;
 import org.maskstream.model.PreparedExample;
+import org.maskstream.model.PriorSource;
+import org.maskstream.model.PriorSources;
 import org.maskstream.model.ProbabilityMap;
 import org.maskstream.model.SavedModel;
 
@@ -22,13 +24,15 @@ import java.util.List;
  * Flink or Kafka around it, each step timed on its own. The steps are those of {@code BatchOutcomes} and
  * {@code Predictions}: decode the PNG, resize to the input size, host tensors and NDArrays, the forward pass (with
  * the sigmoid and the copy back), the mask brought to the image size and PNG-encoded, and the IoU against the true
- * mask.
+ * mask. A grounded network (one with a prior channel) also asks its prior source (the COCO detector) for each
+ * batch's prior maps, timed as its own step.
  */
 final class BareModel implements AutoCloseable {
     /** Milliseconds per request spent in each step; {@code forward} is the batch's forward time over its size. */
-    record Stages(double decode, double resize, double tensor, double forward, double maskPng, double iou) {
+    record Stages(double decode, double resize, double prior, double tensor, double forward, double maskPng,
+                  double iou) {
         double total() {
-            return decode + resize + tensor + forward + maskPng + iou;
+            return decode + resize + prior + tensor + forward + maskPng + iou;
         }
     }
 
@@ -47,12 +51,14 @@ final class BareModel implements AutoCloseable {
     private final NDManager manager;
     private final MaskNet net;
     private final ParameterStore parameters;
+    private final PriorSource priorSource;
     private final List<Request> requests = new ArrayList<>();
 
     BareModel(Path model, List<Example> traffic) {
         manager = NDManager.newBaseManager();
         try {
             net = SavedModel.loadNet(model, manager);
+            priorSource = net.config().hasPrior() ? PriorSources.open(net.config().prior()) : null;
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -67,7 +73,7 @@ final class BareModel implements AutoCloseable {
     Run run(int batch, int batches) {
         int size = net.config().inputSize();
         float threshold = net.config().threshold();
-        long[] nanos = new long[6];
+        long[] nanos = new long[7];
         int next = 0;
         for (int n = 0; n < batches; n++) {
             List<Request> group = new ArrayList<>(batch);
@@ -86,10 +92,15 @@ final class BareModel implements AutoCloseable {
                         : Images.resizeSquare(image, size));
             }
             long t2 = System.nanoTime();
+            // the job's model asks its prior source with the decoded images, one call per batch
+            List<float[]> priors = priorSource == null ? null : priorSource.priors(images,
+                    group.stream().map(Request::instruction).toList(), size);
+            long tPrior = System.nanoTime();
             try (NDManager scope = manager.newSubManager()) {
                 List<PreparedExample> prepared = new ArrayList<>(batch);
                 for (int i = 0; i < batch; i++) {
-                    prepared.add(Batches.prepare(net, resized.get(i), group.get(i).instruction, null));
+                    prepared.add(Batches.prepare(net, resized.get(i), group.get(i).instruction, null,
+                            priors == null ? null : priors.get(i)));
                 }
                 NDList inputs = Batches.inputs(scope, net, prepared);
                 long t3 = System.nanoTime();
@@ -108,25 +119,28 @@ final class BareModel implements AutoCloseable {
                     masks.get(i).iouCounts(Mask.fromImage(Images.decode(group.get(i).mask)));
                 }
                 long t6 = System.nanoTime();
-                long[] ends = {t1, t2, t3, t4, t5, t6};
+                long[] ends = {t1, t2, tPrior, t3, t4, t5, t6};
                 long start = t0;
-                for (int s = 0; s < 6; s++) {
+                for (int s = 0; s < ends.length; s++) {
                     nanos[s] += ends[s] - start;
                     start = ends[s];
                 }
             }
         }
         double requestsDone = (double) batch * batches;
-        double[] ms = new double[6];
-        for (int s = 0; s < 6; s++) {
+        double[] ms = new double[nanos.length];
+        for (int s = 0; s < ms.length; s++) {
             ms[s] = nanos[s] / 1e6 / requestsDone;
         }
-        Stages stages = new Stages(ms[0], ms[1], ms[2], ms[3], ms[4], ms[5]);
+        Stages stages = new Stages(ms[0], ms[1], ms[2], ms[3], ms[4], ms[5], ms[6]);
         return new Run(batch, 1000 / stages.forward(), 1000 / stages.total(), stages.forward() * batch, stages);
     }
 
     @Override
     public void close() {
+        if (priorSource != null) {
+            priorSource.close();
+        }
         manager.close();
     }
 }

@@ -2,6 +2,7 @@ package org.maskstream.bench;
 
 import ai.djl.pytorch.jni.JniUtils;
 import org.maskstream.data.Example;
+import org.maskstream.grounding.DetectorPrior;
 import org.maskstream.experiment.Markdown;
 import org.maskstream.experiment.Report;
 import org.maskstream.experiment.Setup;
@@ -97,6 +98,7 @@ public final class Bench {
                 latency(sizes, pipeline, r, work, log);
                 parallelism(sizes, pipeline, r, threads, work, log);
             }
+            grounded(sizes, r, defaults, traffic, work, log);
             log.println("bench: DJL against PyTorch");
             for (int t : sizes.torchThreads()) {
                 r.torch.add(TorchComparison.run(defaults, traffic, LATENCY_BATCH, t, sizes.runs(), sizes.torchBatches(),
@@ -144,6 +146,36 @@ public final class Bench {
                 r.profiles.put(key(b, d), profile[0]);
                 log.printf(Locale.ROOT, "bench: pipeline, batch %d, %s: %s results/s%n", b, settings.deliveryName(),
                         Spread.of(rates).text("%.1f"));
+            }
+        }
+    }
+
+    /**
+     * Part 1's grounded row: the default network with the COCO detector's prior channel, at batch 1 and 8. Skipped,
+     * with the reason in the report, where the detector's files are not found.
+     */
+    private static void grounded(Sizes sizes, Results r, ModelConfig defaults, List<Example> traffic, Path work,
+                                 PrintStream log) {
+        String prior;
+        try {
+            prior = DetectorPrior.resolveId("coco-detector");
+        } catch (RuntimeException e) {
+            r.groundedSkipped = e.getMessage();
+            log.println("bench: grounded model skipped: " + e.getMessage());
+            return;
+        }
+        Path model = BenchModels.create(defaults.toBuilder().prior(prior).build(), work.resolve("grounded-64"));
+        try (BareModel bare = new BareModel(model, traffic)) {
+            for (int b : new int[] {1, LATENCY_BATCH}) {
+                int batches = Math.max(1, (sizes.bareImages() + b - 1) / b);
+                bare.run(b, 1); // warm-up: the detector's session and the MiniLM class matcher
+                List<BareModel.Run> runs = new ArrayList<>();
+                for (int i = 0; i < sizes.runs(); i++) {
+                    runs.add(bare.run(b, batches));
+                }
+                r.grounded.put(b, runs);
+                log.printf(Locale.ROOT, "bench: grounded model, batch %d: whole path %s images/s%n", b,
+                        Spread.of(runs.stream().mapToDouble(BareModel.Run::pathImagesPerSecond).toArray()).text("%.1f"));
             }
         }
     }
@@ -282,6 +314,8 @@ public final class Bench {
         long checkpointMs;
         long batchWaitMs;
         final Map<Integer, List<BareModel.Run>> bare = new LinkedHashMap<>();
+        final Map<Integer, List<BareModel.Run>> grounded = new LinkedHashMap<>();
+        String groundedSkipped;
         final Map<String, double[]> pipeline = new LinkedHashMap<>();
         final Map<String, Profile.Summary> profiles = new LinkedHashMap<>();
         final Map<StreamConfig.Delivery, List<Pipeline.LatencySegments>> latency = new LinkedHashMap<>();

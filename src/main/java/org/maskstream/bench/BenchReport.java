@@ -92,15 +92,16 @@ final class BenchReport {
 
         md.append("## 1. The bare model\n\nThe inference subtask's work in a loop on one thread, no Flink or Kafka."
                 + " Milliseconds per request in each step (the forward pass: a batch's time over its size).\n\n");
-        Markdown bare = new Markdown("batch", "forward images/s", "whole path images/s", "batch forward ms", "decode",
-                "resize", "tensors", "forward", "mask PNG", "IoU");
-        r.bare.forEach((b, runs) -> bare.row(b, spread(runs, BareModel.Run::forwardImagesPerSecond, "%.1f"),
-                spread(runs, BareModel.Run::pathImagesPerSecond, "%.1f"), spread(runs, BareModel.Run::batchForwardMs, "%.1f"),
-                spread(runs, x -> x.perRequest().decode(), "%.2f"), spread(runs, x -> x.perRequest().resize(), "%.3f"),
-                spread(runs, x -> x.perRequest().tensor(), "%.2f"), spread(runs, x -> x.perRequest().forward(), "%.1f"),
-                spread(runs, x -> x.perRequest().maskPng(), "%.2f"), spread(runs, x -> x.perRequest().iou(), "%.2f")));
-        md.append(bare).append("\nThe traffic's images are already 64 px, the model's input size, so resizing is"
-                + " skipped as in the job; part 5 shows larger inputs.\n\n");
+        md.append(bareTable(r.bare, false)).append("\nThe traffic's images are already 64 px, the model's input size,"
+                + " so resizing is skipped as in the job; part 5 shows larger inputs.\n\n");
+        md.append("**The grounded model** (the same network with the prior channel, `train --prior coco-detector`, as"
+                + " `runs/real-models/grounded-all-photos` serves): the prior step is the int8 COCO detector (ONNX"
+                + " Runtime, 256 px input) on each decoded image, then the grounding of the instruction.\n\n");
+        if (r.grounded.isEmpty()) {
+            md.append("Not measured: ").append(r.groundedSkipped).append("\n\n");
+        } else {
+            md.append(bareTable(r.grounded, true)).append('\n');
+        }
 
         md.append("## 2. The pipeline at its maximum rate\n\nKafka -> job -> Kafka: the request topic is filled"
                 + " before the job starts; the first block of results (start-up, model load) is not counted, each"
@@ -192,6 +193,7 @@ final class BenchReport {
         json.put("loadAverage", Map.of("start", r.loadAtStart, "end", r.loadAtEnd));
         json.put("threads", r.threads);
         json.put("bare", r.bare);
+        json.put("groundedBare", r.grounded);
         json.put("pipeline", r.pipeline);
         json.put("pipelineOverBareForward", pipelineRatios);
         json.put("pipelineOverBarePath", pathRatios);
@@ -223,6 +225,30 @@ final class BenchReport {
 
     static String percent(double share) {
         return String.format(Locale.ROOT, "%.1f%%", 100 * share);
+    }
+
+    private static String bareTable(Map<Integer, List<BareModel.Run>> runs, boolean withPrior) {
+        List<String> header = new ArrayList<>(List.of("batch", "forward images/s", "whole path images/s",
+                "batch forward ms", "decode", "resize"));
+        if (withPrior) {
+            header.add("prior (detector)");
+        }
+        header.addAll(List.of("tensors", "forward", "mask PNG", "IoU"));
+        Markdown t = new Markdown(header.toArray(String[]::new));
+        runs.forEach((b, v) -> {
+            List<Object> row = new ArrayList<>(List.of(b, spread(v, BareModel.Run::forwardImagesPerSecond, "%.1f"),
+                    spread(v, BareModel.Run::pathImagesPerSecond, "%.1f"),
+                    spread(v, BareModel.Run::batchForwardMs, "%.1f"), spread(v, x -> x.perRequest().decode(), "%.2f"),
+                    spread(v, x -> x.perRequest().resize(), "%.3f")));
+            if (withPrior) {
+                row.add(spread(v, x -> x.perRequest().prior(), "%.1f"));
+            }
+            row.addAll(List.of(spread(v, x -> x.perRequest().tensor(), "%.2f"),
+                    spread(v, x -> x.perRequest().forward(), "%.1f"), spread(v, x -> x.perRequest().maskPng(), "%.2f"),
+                    spread(v, x -> x.perRequest().iou(), "%.2f")));
+            t.row(row.toArray());
+        });
+        return t.toString();
     }
 
     private static String scalingTable(String what, Map<Integer, List<BareModel.Run>> runs) {

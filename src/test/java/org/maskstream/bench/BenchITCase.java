@@ -2,6 +2,7 @@ package org.maskstream.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
+import org.maskstream.grounding.DetectorPrior;
 import org.junit.jupiter.api.io.TempDir;
 import org.maskstream.experiment.Setup;
 import org.maskstream.experiment.WorkDir;
@@ -37,6 +38,25 @@ class BenchITCase {
                 rates.forEach(r -> assertTrue(r.asDouble() > 0, "a positive rate at batch " + b + ", " + mode));
             }
         }
+        boolean detector;
+        try {
+            DetectorPrior.resolveId("coco-detector");
+            detector = true;
+        } catch (RuntimeException e) {
+            detector = false;
+        }
+        String md = Files.readString(out.resolve("bench-it.md"));
+        if (detector) {
+            for (int b : new int[] {1, Bench.LATENCY_BATCH}) {
+                JsonNode runs = json.at("/groundedBare/" + b);
+                assertEquals(sizes.runs(), runs.size(), "grounded runs at batch " + b);
+                runs.forEach(run -> assertTrue(run.at("/perRequest/prior").asDouble() > 0,
+                        "the detector's step took no time at batch " + b + ": " + run));
+            }
+            assertTrue(md.contains("| prior (detector) |"), "no grounded table in bench-it.md");
+        } else {
+            assertTrue(md.contains("**The grounded model**") && md.contains("Not measured: "), md);
+        }
         assertEquals(sizes.torchThreads().length, json.get("torch").size());
         for (JsonNode t : json.get("torch")) {
             assertEquals(t.get("djlParameters").asLong(), t.get("torchParameters").asLong(), "parameter counts");
@@ -48,7 +68,6 @@ class BenchITCase {
         JsonNode soak = json.get("soak");
         assertEquals(sizes.soakEvents(), soak.get(soak.size() - 1).get("events").asLong());
         assertEquals(4, json.get("perVersion").size());
-        String md = Files.readString(out.resolve("bench-it.md"));
         for (String section : new String[] {"## Ratios", "## Where the time goes", "## 1.", "## 2.", "## 3.",
                 "## 4.", "## 5.", "## 6."}) {
             assertTrue(md.contains(section), "bench-it.md has no section " + section);
