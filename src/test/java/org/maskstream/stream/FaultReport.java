@@ -60,10 +60,12 @@ final class FaultReport {
         cases.forEach(c -> md.append(c.row()).append('\n'));
         md.append("""
 
-                ## Not covered, and how close the cases come
+                ## What the cases cover, and what they do not
 
-                - Restart from a savepoint with a jar that adds an operator and keeps every uid: not done; the savepoint
-                  and rescale cases restart the same jar.
+                - The savepoint case restarts twice: the same jar, then a version 2 jar (`UpgradedEditMaskJob`: the
+                  slim jar plus one class whose job adds a keyed, stateful `results-per-version` operator and keeps
+                  every other uid), submitted with `bin/maskstream-cluster submit --jar --class`; the case waits
+                  until the new operator has read results on the restored job.
                 - JobManager failover proper: Flink's standalone high availability needs ZooKeeper (or Kubernetes), which
                   this machine does not run. The JobManager case is the closest real one: `kill -9` of the JobManager,
                   a new JobManager process (the TaskManagers stay and register with it) and the job resubmitted from

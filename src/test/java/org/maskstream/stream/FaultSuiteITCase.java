@@ -88,12 +88,27 @@ class FaultSuiteITCase {
     @Test
     @Order(2)
     void stopWithSavepointAndStartAgain() throws Exception {
-        runCase("stop-with-savepoint, start again", "flink stop (savepoint), then flink run -s SAVEPOINT of the same jar",
-                Setup.onTestBroker(1, 1), (cluster, config, jobId, traffic, faults) -> {
+        Path upgraded = UpgradedEditMaskJob.jar(FlinkProcessCluster.ROOT.resolve("target/maskstream-job.jar"),
+                FlinkProcessCluster.ROOT.resolve("target/it-faults-upgrade/maskstream-job-v2.jar"));
+        runCase("stop-with-savepoint, start again", "flink stop (savepoint), then flink run -s SAVEPOINT of the same "
+                        + "jar; later the same again with a version 2 jar that adds a stateful operator ("
+                        + UpgradedEditMaskJob.NEW_OPERATOR + ") and keeps every uid",
+                // two restarts take longer than two thirds of the default traffic here: half the rate, twice as long
+                Setup.onTestBroker(1, 1).perSecond(PER_SECOND / 2), (cluster, config, jobId, traffic, faults) -> {
                     traffic.awaitSent(1.0 / 3);
                     String savepoint = cluster.stopWithSavepoint(jobId);
                     faults.add(System.currentTimeMillis());
-                    return cluster.submit(config, "-s", savepoint, "-p", "1");
+                    String job = cluster.submit(config, "-s", savepoint, "-p", "1");
+                    cluster.awaitRunning(job, JOB_START);
+                    traffic.awaitSent(2.0 / 3);
+                    savepoint = cluster.stopWithSavepoint(job);
+                    faults.add(System.currentTimeMillis());
+                    job = cluster.submit(upgraded, UpgradedEditMaskJob.class.getName(), config, "-s", savepoint,
+                            "-p", "1");
+                    cluster.awaitRunning(job, JOB_START);
+                    // the new operator runs on the restored job: it sees the results of the traffic still coming
+                    cluster.awaitVertexRecords(job, UpgradedEditMaskJob.NEW_OPERATOR, 1, JOB_START);
+                    return job;
                 });
     }
 

@@ -91,7 +91,19 @@ final class FlinkProcessCluster implements AutoCloseable {
      * {@code config} as {@code --conf}; returns the job id.
      */
     String submit(StreamConfig config, String... runOptions) throws IOException, InterruptedException {
+        return submit(List.of(), config, runOptions);
+    }
+
+    /** {@link #submit(StreamConfig, String...)} of another jar and entry point: a new version of the job. */
+    String submit(Path jar, String mainClass, StreamConfig config, String... runOptions)
+            throws IOException, InterruptedException {
+        return submit(List.of("--jar", jar.toString(), "--class", mainClass), config, runOptions);
+    }
+
+    private String submit(List<String> jarOptions, StreamConfig config, String... runOptions)
+            throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("submit"));
+        args.addAll(jarOptions);
         args.addAll(List.of(runOptions));
         args.add("--");
         config.toMap().forEach((key, value) -> args.addAll(List.of("--conf", key + "=" + value)));
@@ -177,6 +189,30 @@ final class FlinkProcessCluster implements AutoCloseable {
             }
         }
         throw new AssertionError("job " + jobId + " has no vertex named like " + vertexName);
+    }
+
+    /**
+     * Waits until the vertex whose name contains {@code vertexName} has read at least {@code records} records
+     * (the REST API's per-vertex {@code read-records}, summed over its subtasks).
+     */
+    void awaitVertexRecords(String jobId, String vertexName, long records, Duration timeout)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long read = -1;
+        while (System.nanoTime() < deadline) {
+            read = -1;
+            for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
+                if (v.path("name").asText().contains(vertexName)) {
+                    read = v.path("metrics").path("read-records").asLong();
+                }
+            }
+            if (read >= records) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        fail("vertex " + vertexName + " of job " + jobId + " read " + read + " records in " + timeout + " (-1: no "
+                + "such vertex), not " + records);
     }
 
     /** {@code kill -9} of one of the cluster's processes ({@code jobmanager}, {@code taskmanager-N}). */
