@@ -51,6 +51,11 @@ final class ResultWatch implements AutoCloseable {
     }
 
     /** When {@code record} was first seen, or empty if this watch never saw it. */
+    /** Result records seen so far, committed, aborted or still open. */
+    int seen() {
+        return firstSeenMillis.size();
+    }
+
     java.util.Optional<Long> firstSeen(ConsumerRecord<?, ?> record) {
         return java.util.Optional.ofNullable(firstSeenMillis.get(key(record)));
     }
