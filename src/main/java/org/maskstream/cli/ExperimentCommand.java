@@ -185,8 +185,9 @@ public final class ExperimentCommand implements Runnable {
                     + " and 32 px input, paraphrased instructions, another scene's instruction), and write"
                     + " robustness.md and robustness.json: per perturbation the mean fg IoU over the seeds, its"
                     + " range and its drop from clean.",
-                    "The full run trains 3 models of 15 minutes (about 50 minutes on 2 idle cores); --quick is a"
-                            + " smoke run of about a minute that writes robustness-quick.* instead."})
+                    "The full run trains 3 models of 15 minutes (about 50 minutes on 2 idle cores; twice that with"
+                            + " --augment); --quick is a smoke run of about a minute that writes robustness-quick.*"
+                            + " instead."})
     static final class RobustnessCommand implements Runnable {
         @Mixin
         RunOptions options;
@@ -198,6 +199,10 @@ public final class ExperimentCommand implements Runnable {
         @Option(names = "--budget", paramLabel = "DURATION", description = "Training time of each model, timed"
                 + " alone, e.g. 15m or 90s (default: 15m, 1m with --quick).")
         String budget;
+
+        @Option(names = "--augment", description = "Also train each seed with every training augmentation (train"
+                + " --augment noise,blur,jpeg,texture) and report both, side by side.")
+        boolean augment;
 
         @Override
         public void run() {
@@ -219,8 +224,10 @@ public final class ExperimentCommand implements Runnable {
             int n = seeds != null ? seeds : RobustnessExperiment.SEEDS;
             String base = options.baseName(RobustnessExperiment.NAME);
             String command = options.commandLine(RobustnessExperiment.NAME) + (seeds == null ? "" : " --seeds " + n)
-                    + (budget == null ? "" : " --budget " + budget);
-            List<RobustnessExperiment.Arm> arms = List.of(RobustnessExperiment.DEFAULTS);
+                    + (budget == null ? "" : " --budget " + budget) + (augment ? " --augment" : "");
+            List<RobustnessExperiment.Arm> arms = augment
+                    ? List.of(RobustnessExperiment.DEFAULTS, RobustnessExperiment.AUGMENTED)
+                    : List.of(RobustnessExperiment.DEFAULTS);
             Duration time = perModel;
             options.run(setup -> RobustnessExperiment.run(b, time, n, arms, setup), base, command,
                     base + ".md and " + base + ".json");

@@ -4,6 +4,7 @@ import org.maskstream.data.Example;
 import org.maskstream.metrics.IouCounts;
 import org.maskstream.model.MaskModel;
 import org.maskstream.model.SavedModel;
+import org.maskstream.train.Augmentation;
 import org.maskstream.train.Evaluator;
 import org.maskstream.train.TrainOptions;
 
@@ -11,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +49,7 @@ public final class RobustnessExperiment {
     }
 
     /**
-     * A way of training the models: the defaults, or (later) the defaults with augmentations.
+     * A way of training the models: the defaults, or the defaults with augmentations.
      *
      * @param options changes to the budget's training options
      */
@@ -55,10 +57,15 @@ public final class RobustnessExperiment {
     }
 
     public static final Arm DEFAULTS = new Arm("defaults", "the `train` defaults", b -> b);
+    /** The defaults with every training augmentation: noise, blur and JPEG of other strengths, a plaid texture. */
+    public static final Arm AUGMENTED = new Arm("augmented", "the `train` defaults with `--augment "
+            + String.join(",", Arrays.stream(Augmentation.values()).map(Augmentation::id).toList())
+            + "` (the held-out background texture is another family than the training one)",
+            b -> b.augmentations(List.of(Augmentation.values())));
 
     /** One trained model's scores. */
-    public record SeedRun(long trainSeed, double trainSeconds, int epochs, boolean timeLimited, String divergence,
-                          Map<Perturbation, IouCounts> scores) {
+    public record SeedRun(long trainSeed, Map<String, Object> options, double trainSeconds, int epochs,
+                          boolean timeLimited, String divergence, Map<Perturbation, IouCounts> scores) {
         boolean hasScores() {
             return !scores.isEmpty();
         }
@@ -112,7 +119,7 @@ public final class RobustnessExperiment {
                     log.printf(Locale.ROOT, "%s: %s seed %d: fg IoU %.3f clean%n", NAME, arm.name(), trainSeed,
                             scores.get(Perturbation.CLEAN).fgIou());
                 }
-                armRuns.add(new SeedRun(trainSeed, training.result().seconds(), training.result().history().size(),
+                armRuns.add(new SeedRun(trainSeed, opts.describe(), training.result().seconds(), training.result().history().size(),
                         training.result().stoppedEarly(), training.divergence(), scores));
             }
             runs.put(arm.name(), armRuns);
@@ -166,6 +173,7 @@ public final class RobustnessExperiment {
             for (SeedRun r : runs.get(arm.name())) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("train_seed", r.trainSeed());
+                m.put("options", r.options());
                 m.put("train_seconds", r.trainSeconds());
                 m.put("epochs", r.epochs());
                 m.put("stopped_by_time_limit", r.timeLimited());
@@ -194,8 +202,8 @@ public final class RobustnessExperiment {
         json.put("arms", armsJson);
 
         StringBuilder md = new StringBuilder();
-        md.append(report.markdownHeader("Robustness: the default model on held-out perturbations of the test"
-                + " scenes"));
+        md.append(report.markdownHeader("Robustness: " + (arms.size() > 1 ? "the default model with and without"
+                + " training augmentations" : "the default model") + " on held-out perturbations of the test scenes"));
         md.append("- **Budget:** ").append(budget.describe()).append("; training seeds ").append(budget.seed())
                 .append(" to ").append(budget.seed() + runs.values().iterator().next().size() - 1)
                 .append(" (the data stay the same), each model at most ").append(shortForm(perModel))

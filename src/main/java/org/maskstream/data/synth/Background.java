@@ -1,6 +1,7 @@
 package org.maskstream.data.synth;
 
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * A scene's background: low-saturation colours only, so no background passes for a named object colour.
@@ -22,7 +23,7 @@ public record Background(Kind kind, int rgbA, int rgbB, double angle, long noise
     }
 
     /** A colour no named object colour is near (every channel within 22 levels of one luminance). */
-    static int mutedColour(SplittableRandom rnd) {
+    static int mutedColour(RandomGenerator rnd) {
         int luminance = 70 + rnd.nextInt(131);
         int rgb = 0;
         for (int shift = 16; shift >= 0; shift -= 8) {

@@ -1,6 +1,6 @@
 package org.maskstream.data.synth;
 
-import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * Procedural background textures between two of {@link Background}'s muted colours, so a textured background never
@@ -15,7 +15,7 @@ public enum Texture {
     PLAID;
 
     /** A {@code width x height} texture, row-major {@code 0xRRGGBB}, drawn from {@code rnd}. */
-    public int[] paint(int width, int height, SplittableRandom rnd) {
+    public int[] paint(int width, int height, RandomGenerator rnd) {
         int a = Background.mutedColour(rnd);
         int b = Background.mutedColour(rnd);
         double[] t = this == CLOUDS ? clouds(width, height, rnd) : plaid(width, height, rnd);
@@ -26,7 +26,7 @@ public enum Texture {
         return px;
     }
 
-    private static double[] clouds(int width, int height, SplittableRandom rnd) {
+    private static double[] clouds(int width, int height, RandomGenerator rnd) {
         double[] t = new double[width * height];
         int side = Math.min(width, height);
         double weight = 1;
@@ -59,7 +59,7 @@ public enum Texture {
         return t;
     }
 
-    private static double[] plaid(int width, int height, SplittableRandom rnd) {
+    private static double[] plaid(int width, int height, RandomGenerator rnd) {
         int gratings = 2 + rnd.nextInt(2);
         double side = Math.min(width, height);
         double[][] g = new double[gratings][];
