@@ -10,6 +10,7 @@ import org.maskstream.model.InvalidModelException;
 import org.maskstream.model.LossKind;
 import org.maskstream.model.ModelConfig;
 import org.maskstream.model.PretrainedEncoders;
+import org.maskstream.train.Augmentation;
 import org.maskstream.train.EpochMetrics;
 import org.maskstream.train.Stage;
 import org.maskstream.train.TrainOptions;
@@ -148,6 +149,13 @@ public final class TrainCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).")
     int shift = DEFAULTS.shift();
 
+    @Option(names = "--augment", split = ",", paramLabel = "KIND", description = "Image augmentations, comma-separated,"
+            + " each on half the examples of every step with a random strength from --seed, masks unchanged: noise"
+            + " (Gaussian, 4-20 levels), blur (Gaussian, 0.5-1.5 px), jpeg (quality 20-70), texture (the muted"
+            + " background of generated scenes replaced by a procedural plaid; meant for generated data). Needs the"
+            + " scratch image encoder (default: none).")
+    List<String> augment = new ArrayList<>();
+
     @Option(names = "--threads", description = "PyTorch CPU threads (default: one per core; on a busy shared "
             + "machine 1 can be faster).")
     Integer threads;
@@ -208,7 +216,7 @@ public final class TrainCommand implements Callable<Integer> {
                     .loss(LossKind.parse(loss)).epochs(epochs).batchSize(batch).seed(seed).learningRate(lr)
                     .warmupSteps(warmup).clipGradient(clip).flip(!noFlip).initFrom(initFrom).timeLimit(timeLimit)
                     .checkpoints(!noCheckpoints).progress(true).stages(stages.stream().map(Stage::parse).toList())
-                    .shift(shift)
+                    .shift(shift).augmentations(augment.stream().map(Augmentation::parse).toList())
                     .build();
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);

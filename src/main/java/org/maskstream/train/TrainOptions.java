@@ -6,6 +6,7 @@ import org.maskstream.model.ModelConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -38,10 +39,13 @@ import java.util.function.Consumer;
  * @param shift         random translation of each training image and its mask by up to this many pixels in x and
  *                      y (edges repeated), drawn per step; 0 for none. Needs the scratch image encoder, whose
  *                      prepared input is pixels
+ * @param augmentations image changes applied to half the examples of every step each, drawn per step with the
+ *                      seed (empty: none); like {@code shift} they need the scratch image encoder
  */
 public record TrainOptions(ModelConfig model, LossKind loss, int epochs, int batchSize, long seed, float learningRate,
                            int warmupSteps, float clipGradient, boolean flip, Path initFrom, Duration timeLimit,
-                           boolean checkpoints, boolean progress, List<Stage> stages, int shift) {
+                           boolean checkpoints, boolean progress, List<Stage> stages, int shift,
+                           List<Augmentation> augmentations) {
 
     public TrainOptions {
         if (epochs < 1 || batchSize < 1) {
@@ -60,7 +64,12 @@ public record TrainOptions(ModelConfig model, LossKind loss, int epochs, int bat
             throw new IllegalArgumentException("--shift needs the scratch image encoder: a frozen encoder's"
                     + " prepared input is features, not pixels to translate");
         }
+        if (!augmentations.isEmpty() && !ModelConfig.SCRATCH.equals(model.imageEncoder()) && initFrom == null) {
+            throw new IllegalArgumentException("--augment needs the scratch image encoder: a frozen encoder's"
+                    + " prepared input is features, not pixels to change");
+        }
         stages = List.copyOf(stages);
+        augmentations = List.copyOf(new LinkedHashSet<>(augmentations));
     }
 
     /** The options as JSON-friendly values (paths and durations as strings), for {@code metrics.json}. */
@@ -79,6 +88,7 @@ public record TrainOptions(ModelConfig model, LossKind loss, int epochs, int bat
         out.put("time_limit", timeLimit == null ? null : timeLimit.toString());
         out.put("stages", stages.stream().map(Stage::toString).toList());
         out.put("shift", shift);
+        out.put("augmentations", augmentations.stream().map(Augmentation::id).toList());
         return out;
     }
 
@@ -107,6 +117,7 @@ public record TrainOptions(ModelConfig model, LossKind loss, int epochs, int bat
         private boolean progress = true;
         private List<Stage> stages = List.of();
         private int shift;
+        private List<Augmentation> augmentations = List.of();
 
         /** Sets architecture fields on this builder's {@link ModelConfig.Builder} (which starts at its defaults). */
         public Builder model(Consumer<ModelConfig.Builder> edit) { edit.accept(model); return this; }
@@ -124,11 +135,12 @@ public record TrainOptions(ModelConfig model, LossKind loss, int epochs, int bat
         public Builder progress(boolean v) { progress = v; return this; }
         public Builder stages(List<Stage> v) { stages = v; return this; }
         public Builder shift(int v) { shift = v; return this; }
+        public Builder augmentations(List<Augmentation> v) { augmentations = v; return this; }
 
         /** @throws IllegalArgumentException naming the first bad field, the architecture's included */
         public TrainOptions build() {
             return new TrainOptions(model.architecture(), loss, epochs, batchSize, seed, learningRate, warmupSteps,
-                    clipGradient, flip, initFrom, timeLimit, checkpoints, progress, stages, shift);
+                    clipGradient, flip, initFrom, timeLimit, checkpoints, progress, stages, shift, augmentations);
         }
     }
 }

@@ -98,9 +98,11 @@ public final class Trainer {
         List<List<Example>> variants = variants(train, opts.flip());
         try (Model model = Model.newInstance("maskstream", device)) {
             MaskNet net = network(opts, variants, model.getNDManager());
-            if (opts.shift() > 0 && !ModelConfig.SCRATCH.equals(net.config().imageEncoder())) {
+            if ((opts.shift() > 0 || !opts.augmentations().isEmpty())
+                    && !ModelConfig.SCRATCH.equals(net.config().imageEncoder())) {
                 // TrainOptions checks this too, but cannot see the encoder of an --init-from model
-                throw new IllegalArgumentException("--shift needs the scratch image encoder; " + opts.initFrom()
+                throw new IllegalArgumentException("--shift and --augment need the scratch image encoder; "
+                        + opts.initFrom()
                         + " uses " + net.config().imageEncoder() + ", whose prepared input is not pixels");
             }
             model.setBlock(net);
@@ -401,15 +403,23 @@ public final class Trainer {
             return (phase.indices().size() + opts.batchSize() - 1) / opts.batchSize();
         }
 
-        /** The example with a fresh random translation when {@code opts.shift()} asks for one. */
+        /**
+         * The example with a fresh random translation when {@code opts.shift()} asks for one, then each of
+         * {@code opts.augmentations()} in turn on half the examples.
+         */
         private PreparedExample augmented(PreparedExample e) {
             int s = opts.shift();
-            if (s == 0) {
-                return e;
+            int size = net.config().inputSize();
+            PreparedExample out = e;
+            if (s > 0) {
+                int dx = random.nextInt(2 * s + 1) - s;
+                int dy = random.nextInt(2 * s + 1) - s;
+                out = Shift.apply(e, size, dx, dy);
             }
-            int dx = random.nextInt(2 * s + 1) - s;
-            int dy = random.nextInt(2 * s + 1) - s;
-            return Shift.apply(e, net.config().inputSize(), dx, dy);
+            for (Augmentation a : opts.augmentations()) {
+                out = a.maybeApply(out, size, random);
+            }
+            return out;
         }
 
         /**

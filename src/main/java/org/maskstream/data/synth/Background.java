@@ -1,6 +1,7 @@
 package org.maskstream.data.synth;
 
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * A scene's background: low-saturation colours only, so no background passes for a named object colour.
@@ -21,7 +22,8 @@ public record Background(Kind kind, int rgbA, int rgbB, double angle, long noise
         return new Background(kind, mutedColour(rnd), mutedColour(rnd), rnd.nextDouble(2 * Math.PI), rnd.nextLong());
     }
 
-    private static int mutedColour(SplittableRandom rnd) {
+    /** A colour no named object colour is near (every channel within 22 levels of one luminance). */
+    static int mutedColour(RandomGenerator rnd) {
         int luminance = 70 + rnd.nextInt(131);
         int rgb = 0;
         for (int shift = 16; shift >= 0; shift -= 8) {
@@ -58,7 +60,8 @@ public record Background(Kind kind, int rgbA, int rgbB, double angle, long noise
         }
     }
 
-    private static int mix(int a, int b, double t) {
+    /** {@code a} at {@code t = 0} to {@code b} at {@code t = 1}, per channel. */
+    static int mix(int a, int b, double t) {
         int c = 0;
         for (int shift = 16; shift >= 0; shift -= 8) {
             double v = ((a >> shift) & 0xFF) * (1 - t) + ((b >> shift) & 0xFF) * t;

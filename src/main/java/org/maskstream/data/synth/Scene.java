@@ -62,6 +62,23 @@ public record Scene(int size, Background background, List<SceneObject> objects, 
         return visibleMask(target);
     }
 
+    /** The background alone, as {@link #render()} paints it before the objects. */
+    public BufferedImage renderBackground() {
+        return paint(List.of(), List.of());
+    }
+
+    /** Every pixel some object covers: where the background does not show. */
+    public Mask objectsMask() {
+        boolean[] px = new boolean[size * size];
+        for (SceneObject o : objects) {
+            boolean[] cover = coverage(o.outline(), size);
+            for (int i = 0; i < px.length; i++) {
+                px[i] |= cover[i];
+            }
+        }
+        return new Mask(size, size, px);
+    }
+
     /** The visible silhouette of object {@code index}. */
     public Mask visibleMask(int index) {
         return visibleMask(objects, index, size);

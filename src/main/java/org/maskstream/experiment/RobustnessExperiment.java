@@ -1,0 +1,253 @@
+package org.maskstream.experiment;
+
+import org.maskstream.data.Example;
+import org.maskstream.metrics.IouCounts;
+import org.maskstream.model.MaskModel;
+import org.maskstream.model.SavedModel;
+import org.maskstream.train.Augmentation;
+import org.maskstream.train.Evaluator;
+import org.maskstream.train.TrainOptions;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Does the model learn the task or the generator? Trains the {@code train} defaults with several training seeds on
+ * the synthetic benchmark, each within a time budget, then scores every model on the clean held-out test scenes and
+ * on each {@link Perturbation} of them, one at a time. Writes {@code robustness.md} and {@code robustness.json}.
+ */
+public final class RobustnessExperiment {
+    public static final String NAME = "robustness";
+    /** The bar: a perturbation costs at most this much mean fg IoU against the clean test scenes. */
+    public static final double MAX_DROP = 0.10;
+    /** Training time per model of the full run. */
+    public static final Duration FULL_TIME = Duration.ofMinutes(15);
+    public static final Duration QUICK_TIME = Duration.ofMinutes(1);
+    public static final int SEEDS = 3;
+
+    private RobustnessExperiment() {
+    }
+
+    /** The README's benchmark sizes with the {@code train} defaults (64 px, 20 epochs, batch 32, d = 64). */
+    public static Budget fullBudget() {
+        TrainOptions d = TrainOptions.builder().build();
+        return new Budget(d.model().inputSize(), 2000, 300, 500, d.epochs(), d.batchSize(), d.model().dim(), 1,
+                d.learningRate());
+    }
+
+    public static Budget quickBudget() {
+        return new Budget(32, 96, 32, 48, 1, 16, 16, 1, 1e-3f);
+    }
+
+    /**
+     * A way of training the models: the defaults, or the defaults with augmentations.
+     *
+     * @param options changes to the budget's training options
+     */
+    public record Arm(String name, String description, UnaryOperator<TrainOptions.Builder> options) {
+    }
+
+    public static final Arm DEFAULTS = new Arm("defaults", "the `train` defaults", b -> b);
+    /** The defaults with every training augmentation: noise, blur and JPEG of other strengths, a plaid texture. */
+    public static final Arm AUGMENTED = new Arm("augmented", "the `train` defaults with `--augment "
+            + String.join(",", Arrays.stream(Augmentation.values()).map(Augmentation::id).toList())
+            + "` (the held-out background texture is another family than the training one)",
+            b -> b.augmentations(List.of(Augmentation.values())));
+
+    /** One trained model's scores. */
+    public record SeedRun(long trainSeed, Map<String, Object> options, double trainSeconds, int epochs,
+                          boolean timeLimited, String divergence, Map<Perturbation, IouCounts> scores) {
+        boolean hasScores() {
+            return !scores.isEmpty();
+        }
+    }
+
+    /** One perturbation over the seeds of one arm. */
+    public record Row(Perturbation perturbation, List<Double> fgIou, double mean, double min, double max,
+                      double drop) {
+        boolean withinBar() {
+            return !Double.isNaN(drop) && drop <= MAX_DROP;
+        }
+    }
+
+    /**
+     * @param perModel training time of each model, measured for that training alone
+     * @param seeds    training seeds {@code budget.seed()}, {@code budget.seed() + 1}, ...
+     * @return per arm, its rows in {@link Perturbation} order
+     */
+    public static Map<String, List<Row>> run(Budget budget, Duration perModel, int seeds, List<Arm> arms,
+                                             Setup setup) {
+        if (seeds < 1) {
+            throw new IllegalArgumentException("at least one training seed, got " + seeds);
+        }
+        Report report = new Report(NAME, setup);
+        PrintStream log = setup.log();
+        SyntheticSplits data = budget.data();
+        long testSeed = SyntheticSplits.testSeed(budget.seed());
+        Perturbation.TestScenes test = Perturbation.TestScenes.generate(budget.size(), testSeed, budget.test());
+        Map<Perturbation, Perturbation.Perturbed> sets = new EnumMap<>(Perturbation.class);
+        for (Perturbation p : Perturbation.values()) {
+            sets.put(p, p.apply(test, testSeed));
+        }
+        Map<String, List<SeedRun>> runs = new LinkedHashMap<>();
+        for (Arm arm : arms) {
+            List<SeedRun> armRuns = new ArrayList<>();
+            for (int k = 0; k < seeds; k++) {
+                long trainSeed = budget.seed() + k;
+                log.printf(Locale.ROOT, "%s: %s, training seed %d (%s, at most %s)%n", NAME, arm.name(), trainSeed,
+                        budget.describe(), shortForm(perModel));
+                Path dir = setup.workDir().resolve(arm.name() + "-seed-" + trainSeed);
+                TrainOptions opts = arm.options().apply(budget.trainOptions().seed(trainSeed).timeLimit(perModel))
+                        .build();
+                ModelRuns.Training training = ModelRuns.train(data.train(), data.val(), opts, dir, log, setup.reuse());
+                Map<Perturbation, IouCounts> scores = new EnumMap<>(Perturbation.class);
+                if (training.hasModel()) {
+                    try (MaskModel model = SavedModel.load(dir)) {
+                        for (Perturbation p : Perturbation.values()) {
+                            scores.put(p, Evaluator.evaluate(model, sets.get(p).examples()));
+                        }
+                    }
+                    log.printf(Locale.ROOT, "%s: %s seed %d: fg IoU %.3f clean%n", NAME, arm.name(), trainSeed,
+                            scores.get(Perturbation.CLEAN).fgIou());
+                }
+                armRuns.add(new SeedRun(trainSeed, opts.describe(), training.result().seconds(), training.result().history().size(),
+                        training.result().stoppedEarly(), training.divergence(), scores));
+            }
+            runs.put(arm.name(), armRuns);
+        }
+        Map<String, List<Row>> rows = new LinkedHashMap<>();
+        runs.forEach((arm, armRuns) -> rows.put(arm, rows(armRuns)));
+        write(setup, budget, perModel, arms, data, sets, runs, rows, report);
+        return rows;
+    }
+
+    /** Mean, min and max fg IoU over the seeds that left a model, and the mean's drop from clean. */
+    static List<Row> rows(List<SeedRun> runs) {
+        List<Row> rows = new ArrayList<>();
+        double clean = Double.NaN;
+        for (Perturbation p : Perturbation.values()) {
+            List<Double> values = runs.stream().filter(SeedRun::hasScores).map(r -> r.scores().get(p).fgIou())
+                    .toList();
+            double mean = values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            if (p == Perturbation.CLEAN) {
+                clean = mean;
+            }
+            rows.add(new Row(p, values, mean,
+                    values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+                    values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN), clean - mean));
+        }
+        return rows;
+    }
+
+    /** {@code 15m}, {@code 1m30s}: the form the command line takes. */
+    static String shortForm(Duration d) {
+        return d.toString().substring(2).toLowerCase(Locale.ROOT);
+    }
+
+    private static void write(Setup setup, Budget budget, Duration perModel, List<Arm> arms, SyntheticSplits data,
+                              Map<Perturbation, Perturbation.Perturbed> sets, Map<String, List<SeedRun>> runs,
+                              Map<String, List<Row>> rows, Report report) {
+        Map<String, Object> json = report.json(Map.of("data", data.describe(), "budget", budget,
+                "time_per_model", shortForm(perModel), "seeds", runs.values().iterator().next().size()));
+        Map<String, Object> perturbations = new LinkedHashMap<>();
+        for (Perturbation p : Perturbation.values()) {
+            perturbations.put(p.key(), Map.of("label", p.label(), "description", p.description(),
+                    "unchanged_examples", sets.get(p).unchanged()));
+        }
+        json.put("perturbations", perturbations);
+        List<Map<String, Object>> armsJson = new ArrayList<>();
+        for (Arm arm : arms) {
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("arm", arm.name());
+            a.put("description", arm.description());
+            List<Map<String, Object>> models = new ArrayList<>();
+            for (SeedRun r : runs.get(arm.name())) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("train_seed", r.trainSeed());
+                m.put("options", r.options());
+                m.put("train_seconds", r.trainSeconds());
+                m.put("epochs", r.epochs());
+                m.put("stopped_by_time_limit", r.timeLimited());
+                m.put("diverged", r.divergence());
+                Map<String, Object> scores = new LinkedHashMap<>();
+                r.scores().forEach((p, c) -> scores.put(p.key(), c.asMap()));
+                m.put("scores", scores);
+                models.add(m);
+            }
+            a.put("models", models);
+            List<Map<String, Object>> rowsJson = new ArrayList<>();
+            for (Row row : rows.get(arm.name())) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("perturbation", row.perturbation().key());
+                m.put("fg_iou_per_seed", row.fgIou());
+                m.put("fg_iou_mean", row.mean());
+                m.put("fg_iou_min", row.min());
+                m.put("fg_iou_max", row.max());
+                m.put("drop_from_clean", row.drop());
+                m.put("within_" + MAX_DROP, row.withinBar());
+                rowsJson.add(m);
+            }
+            a.put("rows", rowsJson);
+            armsJson.add(a);
+        }
+        json.put("arms", armsJson);
+
+        StringBuilder md = new StringBuilder();
+        md.append(report.markdownHeader("Robustness: " + (arms.size() > 1 ? "the default model with and without"
+                + " training augmentations" : "the default model") + " on held-out perturbations of the test scenes"));
+        md.append("- **Budget:** ").append(budget.describe()).append("; training seeds ").append(budget.seed())
+                .append(" to ").append(budget.seed() + runs.values().iterator().next().size() - 1)
+                .append(" (the data stay the same), each model at most ").append(shortForm(perModel))
+                .append(" of training, timed alone.\n");
+        md.append(String.format(Locale.ROOT, "- **Test sets:** the same %d held-out scenes (seed %d), each"
+                + " perturbation applied alone to the test images or instructions only; training sees none of"
+                + " them.%n%n", data.test().size(), SyntheticSplits.testSeed(budget.seed())));
+        Markdown what = new Markdown("perturbation", "what it does");
+        for (Perturbation p : Perturbation.values()) {
+            what.row(p.label(), p.description());
+        }
+        md.append(what).append('\n');
+        int unrotated = sets.get(Perturbation.ROTATION).unchanged();
+        if (unrotated > 0) {
+            md.append(String.format(Locale.ROOT, "No allowed rotation kept the instruction true for %d of the %d"
+                    + " scenes; those are scored unrotated.%n%n", unrotated, data.test().size()));
+        }
+        for (Arm arm : arms) {
+            md.append("## ").append(arm.name()).append(": ").append(arm.description()).append("\n\n");
+            Markdown models = new Markdown("training seed", "epochs", "train time", "fg IoU, clean", "note");
+            for (SeedRun r : runs.get(arm.name())) {
+                models.row(r.trainSeed(), r.epochs(), String.format(Locale.ROOT, "%.0f s", r.trainSeconds()),
+                        r.hasScores() ? r.scores().get(Perturbation.CLEAN).fgIou() : Double.NaN,
+                        r.divergence() != null ? "diverged: " + r.divergence()
+                                : r.timeLimited() ? "stopped by the time limit" : "");
+            }
+            md.append(models).append('\n');
+            Markdown table = new Markdown("perturbation", "fg IoU, mean", "min - max", "drop from clean",
+                    "drop <= " + MAX_DROP);
+            for (Row row : rows.get(arm.name())) {
+                table.row(row.perturbation().label(), row.mean(),
+                        Markdown.number(row.min()) + " - " + Markdown.number(row.max()),
+                        row.perturbation() == Perturbation.CLEAN ? "" : row.drop(),
+                        row.perturbation() == Perturbation.CLEAN ? "" : row.withinBar() ? "yes" : "**no**");
+            }
+            md.append(table).append('\n');
+            long within = rows.get(arm.name()).stream().skip(1)
+                    .filter(r -> r.perturbation() != Perturbation.OTHER_INSTRUCTION && r.withinBar()).count();
+            md.append(String.format(Locale.ROOT, "**%d of %d perturbations that keep the instruction true cost"
+                            + " at most %.2f fg IoU.** Another scene's instruction should cost much more: it"
+                            + " measures how far the masks follow the words at all.%n%n", within,
+                    Perturbation.values().length - 2, MAX_DROP));
+        }
+        md.append(report.markdownFooter(setup.baseName()));
+        Report.write(setup.outDir(), setup.baseName(), json, md.toString());
+    }
+}

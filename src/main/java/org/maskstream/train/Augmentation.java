@@ -1,0 +1,121 @@
+package org.maskstream.train;
+
+import org.maskstream.data.Corruptions;
+import org.maskstream.data.Mask;
+import org.maskstream.data.synth.Texture;
+import org.maskstream.model.ImagePixels;
+import org.maskstream.model.PreparedExample;
+
+import java.awt.image.BufferedImage;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+
+/**
+ * Training-time image changes that keep the instruction true and the mask where it was, each applied to half the
+ * examples of every step with a strength drawn from the training seed's random stream. They work on the scratch
+ * image encoder's prepared pixels (the first three planes; a prior's planes are left alone).
+ */
+public enum Augmentation {
+    /** Gaussian noise, standard deviation 4 to 20 levels of 255. */
+    NOISE,
+    /** Gaussian blur, standard deviation 0.5 to 1.5 px. */
+    BLUR,
+    /** A JPEG round trip at quality 20 to 70. */
+    JPEG,
+    /**
+     * The background replaced by a procedural plaid ({@link Texture#PLAID}) in muted colours. Background is what
+     * is not saturated: the synthetic scenes draw objects in saturated colours on muted backgrounds, so this suits
+     * generated data, not photos.
+     */
+    TEXTURE;
+
+    /** Pixels whose channels spread less than this (of 255) count as background for {@link #TEXTURE}. */
+    static final int MAX_BACKGROUND_CHROMA = 90;
+    private static final float APPLY_PROBABILITY = 0.5f;
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** @throws IllegalArgumentException naming the choices */
+    public static Augmentation parse(String id) {
+        for (Augmentation a : values()) {
+            if (a.id().equals(id.trim().toLowerCase(Locale.ROOT))) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("unknown augmentation '" + id + "': choose from "
+                + Arrays.stream(values()).map(Augmentation::id).toList());
+    }
+
+    /** The example with this augmentation on half the time; {@code size} is the prepared image's side. */
+    PreparedExample maybeApply(PreparedExample e, int size, Random random) {
+        if (random.nextFloat() >= APPLY_PROBABILITY) {
+            return e;
+        }
+        UnaryOperator<BufferedImage> change = switch (this) {
+            case NOISE -> {
+                double sigma = 4 + 16 * random.nextDouble();
+                yield image -> Corruptions.noise(image, sigma, random);
+            }
+            case BLUR -> {
+                double sigma = 0.5 + random.nextDouble();
+                yield image -> Corruptions.blur(image, sigma);
+            }
+            case JPEG -> {
+                float quality = 0.2f + 0.5f * random.nextFloat();
+                yield image -> Corruptions.jpeg(image, quality);
+            }
+            case TEXTURE -> image -> Corruptions.replaceBackground(image, saturated(image),
+                    Texture.PLAID.paint(size, size, random));
+        };
+        return new PreparedExample(planes(change.apply(image(e.image(), size)), e.image()), e.text(), e.mask());
+    }
+
+    /** The pixels an object colour could be: every one whose channels spread at least the background's limit. */
+    static Mask saturated(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        boolean[] keep = new boolean[w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int p = image.getRGB(x, y);
+                int r = (p >> 16) & 0xFF;
+                int g = (p >> 8) & 0xFF;
+                int b = p & 0xFF;
+                keep[y * w + x] = Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b)) >= MAX_BACKGROUND_CHROMA;
+            }
+        }
+        return new Mask(w, h, keep);
+    }
+
+    /** The first three planes ({@code [-1, 1]} RGB, as {@code ImagePixels.chw} makes them) as an image. */
+    private static BufferedImage image(float[] chw, int size) {
+        int plane = size * size;
+        if (chw.length < 3 * plane) {
+            throw new IllegalArgumentException("an augmentation needs 3 RGB planes of " + size + " x " + size
+                    + " pixels, got " + chw.length + " values");
+        }
+        int[] px = new int[plane];
+        for (int i = 0; i < plane; i++) {
+            px[i] = level(chw[i]) << 16 | level(chw[plane + i]) << 8 | level(chw[2 * plane + i]);
+        }
+        BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        out.setRGB(0, 0, size, size, px, 0, size);
+        return out;
+    }
+
+    /** {@code image}'s pixels in place of {@code original}'s first three planes; later planes copied. */
+    private static float[] planes(BufferedImage image, float[] original) {
+        float[] out = original.clone();
+        float[] rgb = ImagePixels.chw(image, image.getWidth());
+        System.arraycopy(rgb, 0, out, 0, rgb.length);
+        return out;
+    }
+
+    private static int level(float v) {
+        return Math.max(0, Math.min(255, Math.round((v + 1f) * 127.5f)));
+    }
+}

@@ -1,0 +1,110 @@
+package org.maskstream.train;
+
+import org.junit.jupiter.api.Test;
+import org.maskstream.data.synth.Phrasing;
+import org.maskstream.data.synth.Scene;
+import org.maskstream.data.synth.SceneGenerator;
+import org.maskstream.model.Decoder;
+import org.maskstream.model.ImagePixels;
+import org.maskstream.model.PreparedExample;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AugmentationTest {
+    private static final int SIZE = 32;
+
+    /** A generated scene's prepared pixels plus one extra plane standing for a prior, and its mask. */
+    private static PreparedExample example(int index) {
+        Scene s = new SceneGenerator(SIZE, Phrasing.NORMAL).scene(5, index);
+        float[] rgb = ImagePixels.chw(s.render(), SIZE);
+        float[] image = Arrays.copyOf(rgb, rgb.length + SIZE * SIZE);
+        Arrays.fill(image, rgb.length, image.length, 0.25f);
+        float[] mask = new float[SIZE * SIZE];
+        boolean[] px = s.targetMask().pixels();
+        for (int i = 0; i < px.length; i++) {
+            mask[i] = px[i] ? 1 : 0;
+        }
+        return new PreparedExample(image, null, mask);
+    }
+
+    @Test
+    void eachChangesPixelsOfAboutHalfTheExamplesAndNeverTheMaskOrTheExtraPlanes() {
+        for (Augmentation a : Augmentation.values()) {
+            Random random = new Random(7);
+            int changed = 0;
+            for (int i = 0; i < 40; i++) {
+                PreparedExample e = example(i);
+                PreparedExample out = a.maybeApply(e, SIZE, random);
+                assertSame(e.mask(), out.mask(), a.id());
+                assertEquals(e.image().length, out.image().length, a.id());
+                int rgb = 3 * SIZE * SIZE;
+                assertArrayEquals(Arrays.copyOfRange(e.image(), rgb, e.image().length),
+                        Arrays.copyOfRange(out.image(), rgb, out.image().length), a.id() + " keeps the prior planes");
+                changed += Arrays.equals(e.image(), out.image()) ? 0 : 1;
+            }
+            assertTrue(changed >= 10 && changed <= 30, a.id() + " changed " + changed + " of 40");
+        }
+    }
+
+    @Test
+    void sameSeedSameAugmentation() {
+        for (Augmentation a : Augmentation.values()) {
+            Random one = new Random(3);
+            Random two = new Random(3);
+            for (int i = 0; i < 6; i++) {
+                assertArrayEquals(a.maybeApply(example(i), SIZE, one).image(),
+                        a.maybeApply(example(i), SIZE, two).image(), a.id());
+            }
+        }
+    }
+
+    @Test
+    void textureReplacesTheMutedBackgroundAndKeepsTheObjects() {
+        Random random = new Random(11);
+        int changedBackground = 0;
+        int background = 0;
+        for (int i = 0; i < 20; i++) {
+            PreparedExample e = example(i);
+            PreparedExample out = Augmentation.TEXTURE.maybeApply(e, SIZE, random);
+            if (Arrays.equals(e.image(), out.image())) {
+                continue;
+            }
+            Scene s = new SceneGenerator(SIZE, Phrasing.NORMAL).scene(5, i);
+            boolean[] objects = s.objectsMask().pixels();
+            int plane = SIZE * SIZE;
+            for (int p = 0; p < plane; p++) {
+                boolean same = e.image()[p] == out.image()[p] && e.image()[plane + p] == out.image()[plane + p]
+                        && e.image()[2 * plane + p] == out.image()[2 * plane + p];
+                if (objects[p]) {
+                    assertTrue(same, "object pixel " + p + " of scene " + i);
+                } else {
+                    background++;
+                    changedBackground += same ? 0 : 1;
+                }
+            }
+        }
+        assertTrue(background > 0);
+        assertTrue(changedBackground > 0.9 * background, changedBackground + " of " + background);
+    }
+
+    @Test
+    void optionsNameTheChoicesAndNeedTheScratchEncoder() {
+        assertEquals(Augmentation.JPEG, Augmentation.parse(" JPEG "));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Augmentation.parse("sepia"));
+        assertTrue(e.getMessage().contains("noise"), e.getMessage());
+        assertEquals(List.of(Augmentation.NOISE), TrainOptions.builder()
+                .augmentations(List.of(Augmentation.NOISE, Augmentation.NOISE)).build().augmentations());
+        IllegalArgumentException frozen = assertThrows(IllegalArgumentException.class, () -> TrainOptions.builder()
+                .model(m -> m.imageEncoder("mobilenet:/nowhere.onnx").decoder(Decoder.UPCONV))
+                .augmentations(List.of(Augmentation.BLUR)).build());
+        assertTrue(frozen.getMessage().contains("--augment"), frozen.getMessage());
+    }
+}
