@@ -130,7 +130,7 @@ public enum Perturbation {
             for (SceneObject o : scene.objects()) {
                 double[] c = r.point(o.cx(), o.cy());
                 inside &= c[0] >= 0 && c[1] >= 0 && c[0] <= size && c[1] <= size;
-                moved.add(new SceneObject(o.shape(), o.colour(), c[0], c[1], o.radius(), o.rgb()));
+                moved.add(o.at(c[0], c[1]));
             }
             if (inside && SceneGenerator.uniqueMatch(scene.reference(), moved, size) == scene.target()
                     && r.mask(scene.targetMask()).area() >= 0.95 * area) {

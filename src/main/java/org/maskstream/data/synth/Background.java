@@ -6,20 +6,32 @@ import java.util.random.RandomGenerator;
 /**
  * A scene's background: low-saturation colours only, so no background passes for a named object colour.
  *
- * @param rgbA      the flat colour, the gradient's start, or the noise's mean
+ * @param rgbA      the flat colour, the gradient's start, or the noise's mean (unused by a texture)
  * @param rgbB      the gradient's end (unused otherwise)
  * @param angle     the gradient's direction in radians
- * @param noiseSeed the seed of the per-pixel noise
+ * @param noiseSeed the seed of the per-pixel noise, or of the texture
  */
 public record Background(Kind kind, int rgbA, int rgbB, double angle, long noiseSeed) {
     /** Amplitude of the uniform per-channel noise of {@link Kind#NOISE}, in 8-bit levels either side. */
     static final int NOISE_AMPLITUDE = 28;
 
-    public enum Kind { FLAT, GRADIENT, NOISE }
+    /**
+     * {@link #TEXTURED} is a {@link Texture#PLAID}, only on request ({@link SceneVariety#background()}): the
+     * training augmentation's family, so {@link Texture#CLOUDS} stays one no generated scene shows.
+     */
+    public enum Kind { FLAT, GRADIENT, NOISE, TEXTURED }
+
+    /** The kinds a scene gets by default, in the order the random draw has always indexed. */
+    private static final Kind[] PLAIN = {Kind.FLAT, Kind.GRADIENT, Kind.NOISE};
 
     static Background random(SplittableRandom rnd) {
-        Kind kind = Kind.values()[rnd.nextInt(Kind.values().length)];
+        Kind kind = PLAIN[rnd.nextInt(PLAIN.length)];
         return new Background(kind, mutedColour(rnd), mutedColour(rnd), rnd.nextDouble(2 * Math.PI), rnd.nextLong());
+    }
+
+    /** A procedural plaid between two muted colours, all drawn from {@code seed}. */
+    static Background textured(long seed) {
+        return new Background(Kind.TEXTURED, 0, 0, 0, seed);
     }
 
     /** A colour no named object colour is near (every channel within 22 levels of one luminance). */
@@ -35,6 +47,7 @@ public record Background(Kind kind, int rgbA, int rgbB, double angle, long noise
     /** Fills {@code pixels} (row-major {@code size x size}, {@code 0xRRGGBB}). */
     void paint(int[] pixels, int size) {
         SplittableRandom noise = new SplittableRandom(noiseSeed);
+        int[] texture = kind == Kind.TEXTURED ? Texture.PLAID.paint(size, size, noise) : null;
         double dx = Math.cos(angle);
         double dy = Math.sin(angle);
         for (int y = 0; y < size; y++) {
@@ -54,6 +67,7 @@ public record Background(Kind kind, int rgbA, int rgbB, double angle, long noise
                         }
                         yield c;
                     }
+                    case TEXTURED -> texture[y * size + x];
                 };
                 pixels[y * size + x] = rgb;
             }

@@ -1,5 +1,6 @@
 package org.maskstream.data.synth;
 
+import org.maskstream.data.Corruptions;
 import org.maskstream.data.Mask;
 
 import java.awt.Shape;
@@ -8,6 +9,7 @@ import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * One synthetic scene with everything known about it: objects in drawing order (later ones cover earlier ones),
@@ -16,11 +18,15 @@ import java.util.List;
  * <p>Pixels are rasterised here, not by Java2D: a pixel belongs to a shape when its centre lies inside, and there is
  * no anti-aliasing, so images and masks are identical on every JVM and the mask is exactly the drawn silhouette.
  *
- * @param size   width and height in pixels
- * @param target index in {@code objects} of the referenced object
+ * @param size      width and height in pixels
+ * @param target    index in {@code objects} of the referenced object
+ * @param noise     standard deviation of the Gaussian pixel noise on every rendered image, in 8-bit levels; 0 for
+ *                  none. Masks never carry it
+ * @param noiseSeed the noise's seed: the same for the image and the edited image, so they differ only where the
+ *                  edit changed something
  */
 public record Scene(int size, Background background, List<SceneObject> objects, int target, Reference reference,
-                    Edit edit, String instruction) {
+                    Edit edit, String instruction, double noise, long noiseSeed) {
     /** The drawn colour of the hat an {@link Edit.AddHat} puts on. */
     static final int HAT_RGB = 0x1E1E1E;
 
@@ -29,6 +35,15 @@ public record Scene(int size, Background background, List<SceneObject> objects, 
         if (target < 0 || target >= objects.size()) {
             throw new IllegalArgumentException("target " + target + " is not one of " + objects.size() + " objects");
         }
+        if (!(noise >= 0)) {
+            throw new IllegalArgumentException("pixel noise must be at least 0, got " + noise);
+        }
+    }
+
+    /** A scene without pixel noise. */
+    public Scene(int size, Background background, List<SceneObject> objects, int target, Reference reference,
+                 Edit edit, String instruction) {
+        this(size, background, objects, target, reference, edit, instruction, 0, 0);
     }
 
     public SceneObject targetObject() {
@@ -62,7 +77,7 @@ public record Scene(int size, Background background, List<SceneObject> objects, 
         return visibleMask(target);
     }
 
-    /** The background alone, as {@link #render()} paints it before the objects. */
+    /** The background alone, as {@link #render()} paints it before the objects (with the same pixel noise). */
     public BufferedImage renderBackground() {
         return paint(List.of(), List.of());
     }
@@ -132,7 +147,7 @@ public record Scene(int size, Background background, List<SceneObject> objects, 
         }
         BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
         img.setRGB(0, 0, size, size, pixels, 0, size);
-        return img;
+        return noise == 0 ? img : Corruptions.noise(img, noise, new SplittableRandom(noiseSeed));
     }
 
     private void fill(int[] pixels, Shape shape, int rgb) {
@@ -160,13 +175,16 @@ public record Scene(int size, Background background, List<SceneObject> objects, 
         return px;
     }
 
-    /** A top hat sitting on the object's top: a brim and a crown, in proportion to the object's radius. */
+    /**
+     * A top hat sitting on the object's top: a brim and a crown, in proportion to the object's radius, turned with
+     * the object.
+     */
     private static Shape hat(SceneObject o) {
         double r = o.radius();
         double top = o.cy() - (o.shape() == ShapeKind.SQUARE ? 0.8 * r : r);
         Path2D.Double hat = new Path2D.Double();
         hat.append(new Rectangle2D.Double(o.cx() - 0.7 * r, top - 0.2 * r, 1.4 * r, 0.25 * r), false);
         hat.append(new Rectangle2D.Double(o.cx() - 0.45 * r, top - 0.9 * r, 0.9 * r, 0.75 * r), false);
-        return hat;
+        return o.turned(hat);
     }
 }

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
@@ -39,6 +40,9 @@ import java.util.function.ToDoubleFunction;
  * <p>Horizontal flips swap left and right: an augmentation that mirrors the image must rewrite the instruction with
  * {@link Phrasing#mirrorLeftRight(String)} (top/bottom, colour and size references are unaffected).
  *
+ * <p>A {@link SceneVariety} other than {@link SceneVariety#NONE} textures backgrounds, turns and scales objects or
+ * adds pixel noise; the margins above are checked on the scene as it is drawn, after turning and scaling.
+ *
  * <p>Scene {@code i} of seed {@code s} depends only on {@code (s, i)} (its own {@link SplittableRandom}), so a
  * dataset is identical byte for byte whenever it is generated again, and any one scene can be rebuilt alone.
  */
@@ -58,19 +62,28 @@ public final class SceneGenerator {
     private static final int PLACEMENT_TRIES = 60;
     /** Keeps the extra instructions' random stream apart from the scene's own. */
     private static final long EXTRA_STREAM = 0x9E3779B97F4A7C15L;
+    /** Keeps the variety's draws apart from the layout's, so scenes without it are what they always were. */
+    private static final long VARIETY_STREAM = 0xC2B2AE3D27D4EB4FL;
 
     private static final ShapeKind[] SHAPES = ShapeKind.values();
     private static final ObjectColour[] COLOURS = ObjectColour.values();
 
     private final int size;
     private final Phrasing phrasing;
+    private final SceneVariety variety;
 
+    /** The default scenes: {@link SceneVariety#NONE}. */
     public SceneGenerator(int size, Phrasing phrasing) {
+        this(size, phrasing, SceneVariety.NONE);
+    }
+
+    public SceneGenerator(int size, Phrasing phrasing, SceneVariety variety) {
         if (size < 16) {
             throw new IllegalArgumentException("scene size must be at least 16 pixels, got " + size);
         }
         this.size = size;
         this.phrasing = phrasing;
+        this.variety = Objects.requireNonNull(variety, "variety");
     }
 
     /** The id of scene {@code index} of {@code seed} in a generated dataset. */
@@ -80,9 +93,11 @@ public final class SceneGenerator {
 
     /** Scene {@code index} of the dataset seeded with {@code seed}. */
     public Scene scene(long seed, int index) {
-        SplittableRandom rnd = new SplittableRandom(mix64(mix64(seed) + index));
+        long stream = mix64(mix64(seed) + index);
+        SplittableRandom rnd = new SplittableRandom(stream);
+        SplittableRandom varied = new SplittableRandom(stream ^ VARIETY_STREAM);
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Scene s = attempt(rnd);
+            Scene s = attempt(rnd, varied);
             if (s != null) {
                 return s;
             }
@@ -136,8 +151,11 @@ public final class SceneGenerator {
         return written;
     }
 
-    /** One try at a scene from the current state of {@code rnd}; {@code null} when a constraint failed. */
-    private Scene attempt(SplittableRandom rnd) {
+    /**
+     * One try at a scene from the current state of {@code rnd}, with the variety's choices from {@code varied};
+     * {@code null} when a constraint failed.
+     */
+    private Scene attempt(SplittableRandom rnd, SplittableRandom varied) {
         int n = MIN_OBJECTS + rnd.nextInt(MAX_OBJECTS - MIN_OBJECTS + 1);
         ShapeKind shape = SHAPES[rnd.nextInt(SHAPES.length)];
         ObjectColour colour = COLOURS[rnd.nextInt(COLOURS.length)];
@@ -181,17 +199,43 @@ public final class SceneGenerator {
                         () -> largest ? uniform(rnd, lo, rt / SIZE_RATIO) : uniform(rnd, rt * SIZE_RATIO, hi));
             }
         }
-        List<SceneObject> placed = place(specs, rnd);
+        List<SceneObject> placed = place(vary(specs, varied), rnd);
         if (placed == null) {
             return null;
         }
+        // the target is whichever object the reference names now: scaling may have made another one the largest
         int target = uniqueMatch(reference, placed, size);
         if (target < 0 || !visibleEnough(Scene.visibleAndFullAreas(placed, size), target)) {
             return null;
         }
         Edit edit = randomEdit(placed.get(target), rnd);
         Background background = Background.random(rnd);
-        return new Scene(size, background, placed, target, reference, edit, phrasing.instruction(reference, edit, rnd));
+        String instruction = phrasing.instruction(reference, edit, rnd);
+        boolean textured = switch (variety.background()) {
+            case PLAIN -> false;
+            case TEXTURED -> true;
+            case MIXED -> varied.nextBoolean();
+        };
+        if (textured) {
+            background = Background.textured(varied.nextLong());
+        }
+        long noiseSeed = variety.noise() > 0 ? varied.nextLong() : 0;
+        return new Scene(size, background, placed, target, reference, edit, instruction, variety.noise(), noiseSeed);
+    }
+
+    /** The unplaced objects scaled and turned as the variety asks. */
+    private List<SceneObject> vary(List<SceneObject> specs, SplittableRandom varied) {
+        if (!variety.scales() && !variety.rotate()) {
+            return specs;
+        }
+        List<SceneObject> out = new ArrayList<>(specs.size());
+        for (SceneObject s : specs) {
+            double radius = variety.scales() ? s.radius() * uniform(varied, variety.minScale(), variety.maxScale())
+                    : s.radius();
+            double angle = variety.rotate() ? varied.nextDouble(2 * Math.PI) : 0;
+            out.add(new SceneObject(s.shape(), s.colour(), s.cx(), s.cy(), radius, s.rgb(), angle));
+        }
+        return out;
     }
 
     private static Edit randomEdit(SceneObject target, SplittableRandom rnd) {
@@ -236,7 +280,7 @@ public final class SceneGenerator {
                 taken.add(target);
                 Edit edit = randomEdit(objects.get(target), rnd);
                 more.add(new Scene(size, scene.background(), objects, target, reference, edit,
-                        phrasing.instruction(reference, edit, rnd)));
+                        phrasing.instruction(reference, edit, rnd), scene.noise(), scene.noiseSeed()));
             }
         }
         return more;
@@ -278,8 +322,7 @@ public final class SceneGenerator {
             SceneObject p = null;
             for (int t = 0; t < PLACEMENT_TRIES && p == null; t++) {
                 double r = s.radius();
-                SceneObject candidate = new SceneObject(s.shape(), s.colour(), uniform(rnd, r, size - r),
-                        uniform(rnd, r, size - r), r, s.rgb());
+                SceneObject candidate = s.at(uniform(rnd, r, size - r), uniform(rnd, r, size - r));
                 if (placed.stream().allMatch(o -> Math.hypot(o.cx() - candidate.cx(), o.cy() - candidate.cy())
                         >= MIN_CENTRE_DISTANCE * (o.radius() + candidate.radius()))) {
                     p = candidate;

@@ -248,7 +248,8 @@ class SceneGeneratorTest {
         assertTrue(seconds < 20, "2000 scenes took " + seconds + " s");
     }
 
-    private static Map<String, byte[]> files(Path dir) throws IOException {
+    /** Every file under {@code dir} by its path relative to it, {@code /}-separated. */
+    static Map<String, byte[]> files(Path dir) throws IOException {
         Map<String, byte[]> out = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : walk.filter(Files::isRegularFile).toList()) {
