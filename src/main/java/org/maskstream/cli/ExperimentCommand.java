@@ -186,7 +186,7 @@ public final class ExperimentCommand implements Runnable {
                     + " robustness.md and robustness.json: per perturbation the mean fg IoU over the seeds, its"
                     + " range and its drop from clean.",
                     "The full run trains 3 models of 15 minutes (about 50 minutes on 2 idle cores; twice that with"
-                            + " --augment); --quick is a smoke run of about a minute that writes robustness-quick.*"
+                            + " --before); --quick is a smoke run of about a minute that writes robustness-quick.*"
                             + " instead."})
     static final class RobustnessCommand implements Runnable {
         @Mixin
@@ -200,9 +200,9 @@ public final class ExperimentCommand implements Runnable {
                 + " alone, e.g. 15m or 90s (default: 15m, 1m with --quick).")
         String budget;
 
-        @Option(names = "--augment", description = "Also train each seed with every training augmentation (train"
-                + " --augment noise,blur,jpeg,texture) and report both, side by side.")
-        boolean augment;
+        @Option(names = "--before", description = "Also train each seed with the defaults from before issue 18 (no"
+                + " augmentation, rephrasing or curriculum; the scratch text encoder) and report both, side by side.")
+        boolean before;
 
         @Override
         public void run() {
@@ -224,9 +224,9 @@ public final class ExperimentCommand implements Runnable {
             int n = seeds != null ? seeds : RobustnessExperiment.SEEDS;
             String base = options.baseName(RobustnessExperiment.NAME);
             String command = options.commandLine(RobustnessExperiment.NAME) + (seeds == null ? "" : " --seeds " + n)
-                    + (budget == null ? "" : " --budget " + budget) + (augment ? " --augment" : "");
-            List<RobustnessExperiment.Arm> arms = augment
-                    ? List.of(RobustnessExperiment.DEFAULTS, RobustnessExperiment.AUGMENTED)
+                    + (budget == null ? "" : " --budget " + budget) + (before ? " --before" : "");
+            List<RobustnessExperiment.Arm> arms = before
+                    ? List.of(RobustnessExperiment.DEFAULTS, RobustnessExperiment.BEFORE)
                     : List.of(RobustnessExperiment.DEFAULTS);
             Duration time = perModel;
             options.run(setup -> RobustnessExperiment.run(b, time, n, arms, setup), base, command,

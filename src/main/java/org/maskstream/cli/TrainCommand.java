@@ -11,6 +11,7 @@ import org.maskstream.model.LossKind;
 import org.maskstream.model.ModelConfig;
 import org.maskstream.model.PretrainedEncoders;
 import org.maskstream.train.Augmentation;
+import org.maskstream.train.Curriculum;
 import org.maskstream.train.EpochMetrics;
 import org.maskstream.train.Stage;
 import org.maskstream.train.TrainOptions;
@@ -150,11 +151,24 @@ public final class TrainCommand implements Callable<Integer> {
     int shift = DEFAULTS.shift();
 
     @Option(names = "--augment", split = ",", paramLabel = "KIND", description = "Image augmentations, comma-separated,"
-            + " each on half the examples of every step with a random strength from --seed, masks unchanged: noise"
+            + " each on a share of every step's examples such that half get none, with a random strength from"
+            + " --seed, masks unchanged: noise"
             + " (Gaussian, 4-20 levels), blur (Gaussian, 0.5-1.5 px), jpeg (quality 20-70), texture (the muted"
-            + " background of generated scenes replaced by a procedural plaid; meant for generated data). Needs the"
-            + " scratch image encoder (default: none).")
-    List<String> augment = new ArrayList<>();
+            + " background of generated scenes replaced by a procedural plaid; meant for generated data), or none."
+            + " Needs the scratch image encoder (default: all four with the scratch image encoder, none with a"
+            + " frozen one).")
+    List<String> augment;
+
+    @Option(names = "--paraphrase", negatable = true, description = "Also train on each instruction said with"
+            + " other words and sentence shapes (a synonym table of its own, e.g. 'make the red circle blue' -> 'could"
+            + " you render the ruby circle navy'; words outside the table stay), so the model reads meaning rather than"
+            + " exact tokens; --no-paraphrase turns it off (default: ${DEFAULT-VALUE}).")
+    boolean paraphrase = DEFAULTS.paraphrase();
+
+    @Option(names = "--curriculum", description = "Example order per epoch: none (each example once, shuffled) or"
+            + " loss (from the second epoch, half the draws favour the examples the network last got most wrong, so"
+            + " hard references get more steps without any manifest field) (default: ${DEFAULT-VALUE}).")
+    String curriculum = DEFAULTS.curriculum().id();
 
     @Option(names = "--threads", description = "PyTorch CPU threads (default: one per core; on a busy shared "
             + "machine 1 can be faster).")
@@ -206,6 +220,17 @@ public final class TrainCommand implements Callable<Integer> {
         return fields;
     }
 
+    /** {@code null} for the defaults, empty for {@code --augment none}. */
+    private List<Augmentation> augmentations() {
+        if (augment == null) {
+            return null;
+        }
+        if (augment.size() == 1 && augment.get(0).trim().equalsIgnoreCase("none")) {
+            return List.of();
+        }
+        return augment.stream().map(Augmentation::parse).toList();
+    }
+
     private TrainOptions options() {
         try {
             return TrainOptions.builder()
@@ -216,7 +241,8 @@ public final class TrainCommand implements Callable<Integer> {
                     .loss(LossKind.parse(loss)).epochs(epochs).batchSize(batch).seed(seed).learningRate(lr)
                     .warmupSteps(warmup).clipGradient(clip).flip(!noFlip).initFrom(initFrom).timeLimit(timeLimit)
                     .checkpoints(!noCheckpoints).progress(true).stages(stages.stream().map(Stage::parse).toList())
-                    .shift(shift).augmentations(augment.stream().map(Augmentation::parse).toList())
+                    .shift(shift).augmentations(augmentations())
+                    .paraphrase(paraphrase).curriculum(Curriculum.parse(curriculum))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);

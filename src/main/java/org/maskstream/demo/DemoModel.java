@@ -32,6 +32,8 @@ public final class DemoModel {
     /** Where the demo keeps its model between runs. */
     public static final Path DEFAULT_DIR = Path.of(System.getProperty("user.home"), ".cache", "maskstream", "demo-model");
     static final String RECIPE = "TRAINED_BY.txt";
+    /** Changes with {@link #recipe()} or the {@code train} defaults, so a model trained by an older one is redone. */
+    private static final String RECIPE_LINE = "recipe 2: the train defaults of issue 18";
     static final int SIZE = 64;
     private static final long TRAIN_SEED = 11;
     private static final long VALIDATION_SEED = 12;
@@ -55,11 +57,16 @@ public final class DemoModel {
     /** As {@link #ensure(Path, PrintStream)}, training for at most {@code budget}. */
     public static Path ensure(Path dir, Duration budget, PrintStream out) {
         if (Files.isDirectory(dir)) {
-            // load it, not just its config: a model saved by an older maskstream may no longer fit the network
-            try (MaskModel ignored = SavedModel.load(dir)) {
-                return dir;
-            } catch (InvalidModelException e) {
-                out.println("the demo model in " + dir + " is unusable (" + e.getMessage() + "): training it again");
+            if (!trainedByThisRecipe(dir)) {
+                out.println("the demo model in " + dir + " was trained by an older recipe: training it again");
+            } else {
+                // load it, not just its config: a model saved by an older maskstream may no longer fit the network
+                try (MaskModel ignored = SavedModel.load(dir)) {
+                    return dir;
+                } catch (InvalidModelException e) {
+                    out.println("the demo model in " + dir + " is unusable (" + e.getMessage() + "): training it"
+                            + " again");
+                }
             }
         }
         out.printf(Locale.ROOT, "no demo model in %s yet: training a small one on %d synthetic scenes "
@@ -72,9 +79,7 @@ public final class DemoModel {
             TrainResult result = null;
             TrainOptions options = null;
             for (float lr = LEARNING_RATE; result == null; lr /= 2) {
-                // small and quick to train: the demo shows the stream, the study (experiment) the best models
-                options = TrainOptions.builder().model(m -> m.inputSize(SIZE).dim(32).layers(1)).batchSize(16)
-                        .learningRate(lr).epochs(40).timeLimit(budget).checkpoints(false).progress(true).build();
+                options = recipe().learningRate(lr).timeLimit(budget).build();
                 Directories.deleteRecursively(partial);
                 try {
                     result = Trainer.train(train, validation, options, partial);
@@ -86,7 +91,8 @@ public final class DemoModel {
                 }
             }
             Files.writeString(result.modelDir().resolve(RECIPE), String.format(Locale.ROOT,
-                    "Trained by 'maskstream demo' (org.maskstream.demo.DemoModel): %d synthetic %dpx scenes of seed %d"
+                    RECIPE_LINE + "%nTrained by 'maskstream demo' (org.maskstream.demo.DemoModel): %d synthetic %dpx"
+                            + " scenes of seed %d"
                             + " (validation: %d of seed %d), options %s.%nBest epoch %d: %s.%n",
                     TRAIN_SCENES, SIZE, TRAIN_SEED, VALIDATION_SCENES, VALIDATION_SEED, options.describe(),
                     result.bestEpoch(), result.best()));
@@ -100,6 +106,21 @@ public final class DemoModel {
         }
         out.println("demo model saved in " + dir);
         return dir;
+    }
+
+    private static boolean trainedByThisRecipe(Path dir) {
+        try {
+            return Files.readAllLines(dir.resolve(RECIPE)).stream().anyMatch(RECIPE_LINE::equals);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The demo model's architecture and schedule; the rest are the {@code train} defaults. */
+    public static TrainOptions.Builder recipe() {
+        // small and quick to train: the demo shows the stream, the study (experiment) the best models
+        return TrainOptions.builder().model(m -> m.inputSize(SIZE).dim(32).layers(1)).batchSize(16)
+                .learningRate(LEARNING_RATE).epochs(40).timeLimit(BUDGET).checkpoints(false).progress(true);
     }
 
     /** Scenes {@code 0..count-1} of {@code seed} as labeled examples. */

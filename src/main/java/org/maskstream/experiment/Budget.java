@@ -40,15 +40,29 @@ public record Budget(int size, int train, int val, int test, int epochs, int bat
         return new Budget(size, train, val, test, epochs, batch, dim, seed, v);
     }
 
-    /** The shared training options: fusion, decoder, loss and encoders stay at the {@code train} defaults. */
+    /**
+     * The training options of the study experiments: fusion, decoder, loss and encoders at the {@code train}
+     * defaults from before issue 18 ({@link TrainOptions.Builder#withoutRobustnessDefaults}), which their committed
+     * results were measured with.
+     */
     public TrainOptions.Builder trainOptions() {
+        return trainDefaults().withoutRobustnessDefaults();
+    }
+
+    /** This budget with everything else at today's {@code train} defaults. */
+    public TrainOptions.Builder trainDefaults() {
         return TrainOptions.builder().model(m -> m.inputSize(size).dim(dim)).epochs(epochs).batchSize(batch).seed(seed)
                 .learningRate(lr).checkpoints(false).progress(true);
     }
 
     /** The data this budget describes. */
     public SyntheticSplits data() {
-        return SyntheticSplits.generate(size, seed, train, val, test);
+        return data(1);
+    }
+
+    /** The data this budget describes, with up to {@code perScene} instructions for each training scene. */
+    public SyntheticSplits data(int perScene) {
+        return SyntheticSplits.generate(size, seed, train, val, test, perScene);
     }
 
     /** One sentence for the results files. */

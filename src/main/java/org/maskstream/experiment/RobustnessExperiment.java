@@ -12,7 +12,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +32,10 @@ public final class RobustnessExperiment {
     public static final Duration FULL_TIME = Duration.ofMinutes(15);
     public static final Duration QUICK_TIME = Duration.ofMinutes(1);
     public static final int SEEDS = 3;
+    /** As the README's benchmark recipe generates its training set ({@code --instructions-per-scene 3}). */
+    static final int TRAIN_INSTRUCTIONS_PER_SCENE = 3;
+    /** Examples the speed check trains and serves. */
+    private static final int SPEED_EXAMPLES = 400;
 
     private RobustnessExperiment() {
     }
@@ -56,12 +59,15 @@ public final class RobustnessExperiment {
     public record Arm(String name, String description, UnaryOperator<TrainOptions.Builder> options) {
     }
 
-    public static final Arm DEFAULTS = new Arm("defaults", "the `train` defaults", b -> b);
-    /** The defaults with every training augmentation: noise, blur and JPEG of other strengths, a plaid texture. */
-    public static final Arm AUGMENTED = new Arm("augmented", "the `train` defaults with `--augment "
-            + String.join(",", Arrays.stream(Augmentation.values()).map(Augmentation::id).toList())
-            + "` (the held-out background texture is another family than the training one)",
-            b -> b.augmentations(List.of(Augmentation.values())));
+    public static final Arm DEFAULTS = new Arm("defaults", "the `train` defaults: augmentations `"
+            + String.join(",", Augmentation.DEFAULTS.stream().map(Augmentation::id).toList())
+            + "` (the held-out background texture is another family than the training one), rephrased instructions"
+            + " (`--paraphrase`, a synonym table that shares no content word with the test paraphrases) and"
+            + " `--curriculum loss`", b -> b);
+    /** The defaults before issue 18, for comparison. */
+    public static final Arm BEFORE = new Arm("before", "the `train` defaults before issue 18: `--augment none"
+            + " --no-paraphrase --curriculum none --text-encoder scratch`",
+            TrainOptions.Builder::withoutRobustnessDefaults);
 
     /** One trained model's scores. */
     public record SeedRun(long trainSeed, Map<String, Object> options, double trainSeconds, int epochs,
@@ -91,7 +97,7 @@ public final class RobustnessExperiment {
         }
         Report report = new Report(NAME, setup);
         PrintStream log = setup.log();
-        SyntheticSplits data = budget.data();
+        SyntheticSplits data = budget.data(TRAIN_INSTRUCTIONS_PER_SCENE);
         long testSeed = SyntheticSplits.testSeed(budget.seed());
         Perturbation.TestScenes test = Perturbation.TestScenes.generate(budget.size(), testSeed, budget.test());
         Map<Perturbation, Perturbation.Perturbed> sets = new EnumMap<>(Perturbation.class);
@@ -106,7 +112,7 @@ public final class RobustnessExperiment {
                 log.printf(Locale.ROOT, "%s: %s, training seed %d (%s, at most %s)%n", NAME, arm.name(), trainSeed,
                         budget.describe(), shortForm(perModel));
                 Path dir = setup.workDir().resolve(arm.name() + "-seed-" + trainSeed);
-                TrainOptions opts = arm.options().apply(budget.trainOptions().seed(trainSeed).timeLimit(perModel))
+                TrainOptions opts = arm.options().apply(budget.trainDefaults().seed(trainSeed).timeLimit(perModel))
                         .build();
                 ModelRuns.Training training = ModelRuns.train(data.train(), data.val(), opts, dir, log, setup.reuse());
                 Map<Perturbation, IouCounts> scores = new EnumMap<>(Perturbation.class);
@@ -126,7 +132,10 @@ public final class RobustnessExperiment {
         }
         Map<String, List<Row>> rows = new LinkedHashMap<>();
         runs.forEach((arm, armRuns) -> rows.put(arm, rows(armRuns)));
-        write(setup, budget, perModel, arms, data, sets, runs, rows, report);
+        int speedExamples = Math.min(SPEED_EXAMPLES, Math.min(data.train().size(), test.clean().size()));
+        List<DefaultsSpeed.Row> speed = DefaultsSpeed.measure(data.train().subList(0, speedExamples),
+                test.clean().subList(0, speedExamples), setup.workDir(), log);
+        write(setup, budget, perModel, arms, data, sets, runs, rows, speed, speedExamples, report);
         return rows;
     }
 
@@ -155,7 +164,8 @@ public final class RobustnessExperiment {
 
     private static void write(Setup setup, Budget budget, Duration perModel, List<Arm> arms, SyntheticSplits data,
                               Map<Perturbation, Perturbation.Perturbed> sets, Map<String, List<SeedRun>> runs,
-                              Map<String, List<Row>> rows, Report report) {
+                              Map<String, List<Row>> rows, List<DefaultsSpeed.Row> speed, int speedExamples,
+                              Report report) {
         Map<String, Object> json = report.json(Map.of("data", data.describe(), "budget", budget,
                 "time_per_model", shortForm(perModel), "seeds", runs.values().iterator().next().size()));
         Map<String, Object> perturbations = new LinkedHashMap<>();
@@ -200,6 +210,7 @@ public final class RobustnessExperiment {
             armsJson.add(a);
         }
         json.put("arms", armsJson);
+        json.put("speed", speed.stream().map(DefaultsSpeed.Row::asMap).toList());
 
         StringBuilder md = new StringBuilder();
         md.append(report.markdownHeader("Robustness: " + (arms.size() > 1 ? "the default model with and without"
@@ -247,6 +258,18 @@ public final class RobustnessExperiment {
                             + " measures how far the masks follow the words at all.%n%n", within,
                     Perturbation.values().length - 2, MAX_DROP));
         }
+        md.append("## Speed: the demo model with the defaults from before and from now\n\n");
+        md.append(String.format(Locale.ROOT, "The demo's architecture (`DemoModel.recipe`) trained briefly with each"
+                + " set of defaults on %d of the training examples, then served the same %d test requests in"
+                + " micro-batches of %d (3 passes; later passes: the median of passes 2 and 3) and fine-tuned as the"
+                + " retraining loop does (`Retrainer.fineTuning`, second epoch timed). Same run, same machine.%n%n",
+                speedExamples, speedExamples, DefaultsSpeed.MICRO_BATCH));
+        Markdown speedTable = new Markdown("cost", "ms before", "ms now", "now / before",
+                "<= " + DefaultsSpeed.MAX_SLOWDOWN);
+        for (DefaultsSpeed.Row r : speed) {
+            speedTable.row(r.what(), r.before(), r.now(), r.ratio(), r.withinBar() ? "yes" : "**no**");
+        }
+        md.append(speedTable).append('\n');
         md.append(report.markdownFooter(setup.baseName()));
         Report.write(setup.outDir(), setup.baseName(), json, md.toString());
     }

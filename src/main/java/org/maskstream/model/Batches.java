@@ -38,6 +38,12 @@ public final class Batches {
      */
     public static PreparedExample prepare(MaskNet net, BufferedImage image, String instruction, Mask mask,
                                           float[] prior) {
+        return prepare(net, image, net.textEncoder().prepare(instruction), mask, prior);
+    }
+
+    /** As {@link #prepare(MaskNet, BufferedImage, String, Mask, float[])} with the instruction already prepared. */
+    public static PreparedExample prepare(MaskNet net, BufferedImage image, TextEncoder.EncodedText text, Mask mask,
+                                          float[] prior) {
         float[] target = null;
         if (mask != null) {
             int s = net.config().inputSize();
@@ -49,7 +55,7 @@ public final class Batches {
         }
         float[] pixels = net.imageEncoder().prepare(image);
         return new PreparedExample(net.config().hasPrior() ? withPrior(pixels, prior, net.config().inputSize())
-                : pixels, net.textEncoder().prepare(instruction), target);
+                : pixels, text, target);
     }
 
     /** The pixel planes, then the prior map and the empty-map flag ({@link MaskNet#PRIOR_PLANES}). */

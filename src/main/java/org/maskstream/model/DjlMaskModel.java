@@ -68,10 +68,10 @@ final class DjlMaskModel implements MaskModel {
         }
         // the whole micro-batch goes through the prior source (the detector) in one call
         List<float[]> priors = prior == null ? null : prior.priors(images, instructions, net.config().inputSize());
+        List<TextEncoder.EncodedText> texts = net.textEncoder().prepareAll(instructions);
         List<PreparedExample> batch = new ArrayList<>(images.size());
         for (int i = 0; i < images.size(); i++) {
-            batch.add(Batches.prepare(net, images.get(i), instructions.get(i), null,
-                    priors == null ? null : priors.get(i)));
+            batch.add(Batches.prepare(net, images.get(i), texts.get(i), null, priors == null ? null : priors.get(i)));
         }
         try (NDManager scope = manager.newSubManager()) {
             NDList logits = net.forward(parameters, Batches.inputs(scope, net, batch), false);

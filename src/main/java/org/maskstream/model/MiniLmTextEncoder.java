@@ -11,7 +11,8 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class MiniLmTextEncoder implements TextEncoder {
     public static final String ID = "minilm";
     public static final int CACHE_LIMIT = 20_000;
+    /** Sentences per MiniLM call: one call per short sentence costs several times its arithmetic. */
+    static final int ENCODE_BATCH = 64;
 
     private final int maxTokens;
     private final Block block;
@@ -55,17 +58,41 @@ public final class MiniLmTextEncoder implements TextEncoder {
 
     @Override
     public EncodedText prepare(String instruction) {
-        EncodedText cached = cache.get(instruction);
-        if (cached != null) {
-            return cached;
+        return prepareAll(List.of(instruction)).get(0);
+    }
+
+    /** Each distinct instruction the cache lacks goes through MiniLM once, {@value #ENCODE_BATCH} to a call. */
+    @Override
+    public List<EncodedText> prepareAll(List<String> instructions) {
+        Map<String, EncodedText> found = new HashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String instruction : instructions) {
+            if (!found.containsKey(instruction)) {
+                EncodedText cached = cache.get(instruction);
+                found.put(instruction, cached);
+                if (cached == null) {
+                    missing.add(instruction);
+                }
+            }
         }
-        MiniLm.TokenStates states = MiniLm.shared().encode(List.of(instruction), maxTokens);
-        EncodedText encoded = new EncodedText(Arrays.copyOf(states.states(), maxTokens * MiniLm.DIM),
-                Arrays.copyOf(states.mask(), maxTokens));
-        if (cache.size() < CACHE_LIMIT) {
-            cache.put(instruction, encoded);
+        for (int from = 0; from < missing.size(); from += ENCODE_BATCH) {
+            List<String> part = missing.subList(from, Math.min(missing.size(), from + ENCODE_BATCH));
+            MiniLm.TokenStates states = MiniLm.shared().encode(part, maxTokens);
+            int t = states.tokens();
+            for (int i = 0; i < part.size(); i++) {
+                // row i of [B, t, 384] into [maxTokens, 384], zero-padded
+                float[] features = new float[maxTokens * MiniLm.DIM];
+                System.arraycopy(states.states(), i * t * MiniLm.DIM, features, 0, t * MiniLm.DIM);
+                float[] mask = new float[maxTokens];
+                System.arraycopy(states.mask(), i * t, mask, 0, t);
+                EncodedText encoded = new EncodedText(features, mask);
+                found.put(part.get(i), encoded);
+                if (cache.size() < CACHE_LIMIT) {
+                    cache.put(part.get(i), encoded);
+                }
+            }
         }
-        return encoded;
+        return instructions.stream().map(found::get).toList();
     }
 
     @Override

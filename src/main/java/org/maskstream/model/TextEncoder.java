@@ -3,6 +3,8 @@ package org.maskstream.model;
 import ai.djl.nn.Block;
 import ai.djl.ndarray.types.Shape;
 
+import java.util.List;
+
 /**
  * The text side of a network, split like {@link ImageEncoder}: {@link #prepare} turns an instruction into fixed-size
  * host values (token ids for {@code scratch}; frozen per-token features for a pretrained encoder) and
@@ -18,6 +20,14 @@ public interface TextEncoder {
 
     /** One instruction as host values. Thread-safe. */
     EncodedText prepare(String instruction);
+
+    /**
+     * {@link #prepare} of each instruction, in order; an encoder whose calls cost more than their work (a frozen
+     * network) runs them in batches. Thread-safe.
+     */
+    default List<EncodedText> prepareAll(List<String> instructions) {
+        return instructions.stream().map(this::prepare).toList();
+    }
 
     /**
      * The trainable part: {@code NDList(features [B, inputShape...], mask [B, T])} to

@@ -194,8 +194,13 @@ public final class Retrainer {
     }
 
     private TrainOptions trainOptions(RegisteredModel current, float learningRate) {
+        return fineTuning(current.dir(), options, learningRate).build();
+    }
+
+    /** How an attempt fine-tunes the model in {@code current}; the rest are the {@code train} defaults. */
+    public static TrainOptions.Builder fineTuning(Path current, RetrainOptions options, float learningRate) {
         return TrainOptions.builder()
-                .initFrom(current.dir())
+                .initFrom(current)
                 .epochs(options.epochs())
                 .batchSize(options.batchSize())
                 .learningRate(learningRate)
@@ -203,8 +208,7 @@ public final class Retrainer {
                 .seed(options.seed())
                 .timeLimit(options.budget())
                 .checkpoints(false)
-                .progress(options.progress())
-                .build();
+                .progress(options.progress());
     }
 
     private static Attempt.Metrics evaluate(Path modelDir, List<Example> validation) {

@@ -8,13 +8,15 @@ import org.maskstream.model.PreparedExample;
 
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.function.UnaryOperator;
 
 /**
- * Training-time image changes that keep the instruction true and the mask where it was, each applied to half the
- * examples of every step with a strength drawn from the training seed's random stream. They work on the scratch
+ * Training-time image changes that keep the instruction true and the mask where it was, each applied to a share of
+ * the examples of every step ({@link #probability}: half the examples stay clean whatever the number of
+ * augmentations) with a strength drawn from the training seed's random stream. They work on the scratch
  * image encoder's prepared pixels (the first three planes; a prior's planes are left alone).
  */
 public enum Augmentation {
@@ -31,9 +33,13 @@ public enum Augmentation {
      */
     TEXTURE;
 
+    /** What {@code train} applies unless told otherwise ({@code --augment}): all of them. */
+    public static final List<Augmentation> DEFAULTS = List.of(values());
+
     /** Pixels whose channels spread less than this (of 255) count as background for {@link #TEXTURE}. */
     static final int MAX_BACKGROUND_CHROMA = 90;
-    private static final float APPLY_PROBABILITY = 0.5f;
+    /** Share of the examples of a step that no augmentation touches. */
+    static final double CLEAN_SHARE = 0.5;
 
     public String id() {
         return name().toLowerCase(Locale.ROOT);
@@ -50,9 +56,17 @@ public enum Augmentation {
                 + Arrays.stream(values()).map(Augmentation::id).toList());
     }
 
-    /** The example with this augmentation on half the time; {@code size} is the prepared image's side. */
-    PreparedExample maybeApply(PreparedExample e, int size, Random random) {
-        if (random.nextFloat() >= APPLY_PROBABILITY) {
+    /**
+     * How often each of {@code count} augmentations applies, independently, so that {@link #CLEAN_SHARE} of the
+     * examples get none: {@code 1 - CLEAN_SHARE^(1/count)} (0.5 alone, 0.16 each of four).
+     */
+    static double probability(int count) {
+        return 1 - Math.pow(CLEAN_SHARE, 1.0 / count);
+    }
+
+    /** The example with this augmentation with {@code probability}; {@code size} is the prepared image's side. */
+    PreparedExample maybeApply(PreparedExample e, int size, double probability, Random random) {
+        if (random.nextDouble() >= probability) {
             return e;
         }
         UnaryOperator<BufferedImage> change = switch (this) {

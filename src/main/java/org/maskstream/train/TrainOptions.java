@@ -1,6 +1,7 @@
 package org.maskstream.train;
 
 import org.maskstream.model.LossKind;
+import org.maskstream.model.MiniLmTextEncoder;
 import org.maskstream.model.ModelConfig;
 
 import java.nio.file.Path;
@@ -13,9 +14,11 @@ import java.util.function.Consumer;
 
 /**
  * Everything {@link Trainer#train} needs besides the data; the fields mirror the {@code train} command's flags.
- * The defaults ({@link #builder()}, the architecture's from {@link ModelConfig#builder()}) follow the runs in
- * {@code docs/results.md} on the 2,000-scene 64 px benchmark; the curriculum and the shift stay off by default
- * because they suit that benchmark (its {@code reference} field, its relative references) rather than any dataset.
+ * The defaults ({@link #builder()}; the architecture's from {@link ModelConfig#builder()} but for the MiniLM text
+ * encoder) are measured in {@code docs/results/robustness.md}: every image augmentation, rephrased instructions and
+ * the {@link Curriculum#LOSS} curriculum, which any dataset can serve. Manifest-field stages and the shift stay off
+ * by default because they suit the synthetic benchmark (its {@code reference} field, its relative references)
+ * rather than any dataset.
  *
  * @param model         the network to train from random parameters ({@code --fusion}, {@code --decoder},
  *                      {@code --size}, {@code --dim}...), without its vocabulary: {@link #modelConfig} adds the
@@ -39,13 +42,18 @@ import java.util.function.Consumer;
  * @param shift         random translation of each training image and its mask by up to this many pixels in x and
  *                      y (edges repeated), drawn per step; 0 for none. Needs the scratch image encoder, whose
  *                      prepared input is pixels
- * @param augmentations image changes applied to half the examples of every step each, drawn per step with the
- *                      seed (empty: none); like {@code shift} they need the scratch image encoder
+ * @param augmentations image changes, each on a share of every step's examples such that half get none, drawn per
+ *                      step with the seed (empty: none); like {@code shift} they need the scratch image encoder. {@code null}:
+ *                      {@link Augmentation#DEFAULTS} for a network whose image encoder takes pixels, none for a
+ *                      frozen one ({@link #augmentationsFor})
+ * @param paraphrase    also train on each instruction rephrased by {@link TrainingParaphrases} (one rephrasing per
+ *                      example and mirror, drawn with the seed; a step picks it half the time)
+ * @param curriculum    how each epoch orders its examples ({@link Curriculum})
  */
 public record TrainOptions(ModelConfig model, LossKind loss, int epochs, int batchSize, long seed, float learningRate,
                            int warmupSteps, float clipGradient, boolean flip, Path initFrom, Duration timeLimit,
                            boolean checkpoints, boolean progress, List<Stage> stages, int shift,
-                           List<Augmentation> augmentations) {
+                           List<Augmentation> augmentations, boolean paraphrase, Curriculum curriculum) {
 
     public TrainOptions {
         if (epochs < 1 || batchSize < 1) {
@@ -64,12 +72,16 @@ public record TrainOptions(ModelConfig model, LossKind loss, int epochs, int bat
             throw new IllegalArgumentException("--shift needs the scratch image encoder: a frozen encoder's"
                     + " prepared input is features, not pixels to translate");
         }
-        if (!augmentations.isEmpty() && !ModelConfig.SCRATCH.equals(model.imageEncoder()) && initFrom == null) {
+        if (augmentations != null && !augmentations.isEmpty() && !ModelConfig.SCRATCH.equals(model.imageEncoder())
+                && initFrom == null) {
             throw new IllegalArgumentException("--augment needs the scratch image encoder: a frozen encoder's"
                     + " prepared input is features, not pixels to change");
         }
+        if (curriculum == null) {
+            throw new IllegalArgumentException("a curriculum is required: " + Curriculum.NONE.id() + " for none");
+        }
         stages = List.copyOf(stages);
-        augmentations = List.copyOf(new LinkedHashSet<>(augmentations));
+        augmentations = augmentations == null ? null : List.copyOf(new LinkedHashSet<>(augmentations));
     }
 
     /** The options as JSON-friendly values (paths and durations as strings), for {@code metrics.json}. */
@@ -88,8 +100,19 @@ public record TrainOptions(ModelConfig model, LossKind loss, int epochs, int bat
         out.put("time_limit", timeLimit == null ? null : timeLimit.toString());
         out.put("stages", stages.stream().map(Stage::toString).toList());
         out.put("shift", shift);
-        out.put("augmentations", augmentations.stream().map(Augmentation::id).toList());
+        out.put("augmentations", augmentations == null ? "default"
+                : augmentations.stream().map(Augmentation::id).toList());
+        out.put("paraphrase", paraphrase);
+        out.put("curriculum", curriculum.id());
         return out;
+    }
+
+    /** The augmentations a network with image encoder {@code imageEncoder} trains with. */
+    public List<Augmentation> augmentationsFor(String imageEncoder) {
+        if (augmentations != null) {
+            return augmentations;
+        }
+        return ModelConfig.SCRATCH.equals(imageEncoder) ? Augmentation.DEFAULTS : List.of();
     }
 
     public static Builder builder() {
@@ -102,7 +125,8 @@ public record TrainOptions(ModelConfig model, LossKind loss, int epochs, int bat
     }
 
     public static final class Builder {
-        private final ModelConfig.Builder model = ModelConfig.builder();
+        // MiniLM reads words the training data never used, and trains faster than the scratch text layers
+        private final ModelConfig.Builder model = ModelConfig.builder().textEncoder(MiniLmTextEncoder.ID);
         private LossKind loss = LossKind.BCE_DICE;
         private int epochs = 20;
         private int batchSize = 32;
@@ -117,7 +141,9 @@ public record TrainOptions(ModelConfig model, LossKind loss, int epochs, int bat
         private boolean progress = true;
         private List<Stage> stages = List.of();
         private int shift;
-        private List<Augmentation> augmentations = List.of();
+        private List<Augmentation> augmentations;
+        private boolean paraphrase = true;
+        private Curriculum curriculum = Curriculum.LOSS;
 
         /** Sets architecture fields on this builder's {@link ModelConfig.Builder} (which starts at its defaults). */
         public Builder model(Consumer<ModelConfig.Builder> edit) { edit.accept(model); return this; }
@@ -135,12 +161,24 @@ public record TrainOptions(ModelConfig model, LossKind loss, int epochs, int bat
         public Builder progress(boolean v) { progress = v; return this; }
         public Builder stages(List<Stage> v) { stages = v; return this; }
         public Builder shift(int v) { shift = v; return this; }
+        /** {@code null} for the defaults ({@link TrainOptions#augmentationsFor}). */
         public Builder augmentations(List<Augmentation> v) { augmentations = v; return this; }
+        /**
+         * The defaults of maskstream before issue 18: no augmentation, rephrasing or curriculum, the scratch text
+         * encoder. For comparisons.
+         */
+        public Builder withoutRobustnessDefaults() {
+            return model(m -> m.textEncoder(ModelConfig.SCRATCH)).augmentations(List.of()).paraphrase(false)
+                    .curriculum(Curriculum.NONE);
+        }
+        public Builder paraphrase(boolean v) { paraphrase = v; return this; }
+        public Builder curriculum(Curriculum v) { curriculum = v; return this; }
 
         /** @throws IllegalArgumentException naming the first bad field, the architecture's included */
         public TrainOptions build() {
             return new TrainOptions(model.architecture(), loss, epochs, batchSize, seed, learningRate, warmupSteps,
-                    clipGradient, flip, initFrom, timeLimit, checkpoints, progress, stages, shift, augmentations);
+                    clipGradient, flip, initFrom, timeLimit, checkpoints, progress, stages, shift, augmentations,
+                    paraphrase, curriculum);
         }
     }
 }

@@ -22,6 +22,7 @@ import org.maskstream.model.PreparedExample;
 import org.maskstream.model.PriorSource;
 import org.maskstream.model.PriorSources;
 import org.maskstream.model.SavedModel;
+import org.maskstream.model.TextEncoder;
 import org.maskstream.model.Vocabulary;
 import org.maskstream.util.Json;
 import org.maskstream.util.LinePlot;
@@ -35,7 +36,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -96,9 +96,11 @@ public final class Trainer {
         Device device = Engine.getInstance().getGpuCount() > 0 ? Device.gpu() : Device.cpu();
         List<Phase> phases = phases(train, opts, manifestFields);
         List<List<Example>> variants = variants(train, opts.flip());
+        List<List<String>> rephrased = opts.paraphrase() ? rephrased(variants, opts.seed()) : List.of();
         try (Model model = Model.newInstance("maskstream", device)) {
-            MaskNet net = network(opts, variants, model.getNDManager());
-            if ((opts.shift() > 0 || !opts.augmentations().isEmpty())
+            MaskNet net = network(opts, variants, rephrased, model.getNDManager());
+            List<Augmentation> augmentations = opts.augmentationsFor(net.config().imageEncoder());
+            if ((opts.shift() > 0 || !augmentations.isEmpty())
                     && !ModelConfig.SCRATCH.equals(net.config().imageEncoder())) {
                 // TrainOptions checks this too, but cannot see the encoder of an --init-from model
                 throw new IllegalArgumentException("--shift and --augment need the scratch image encoder; "
@@ -110,12 +112,15 @@ public final class Trainer {
                     net.config().fusion().id(), net.config().decoder().id(), opts.loss().id(), net.config().dim(),
                     net.config().layers(), train.size(), val.size(), device);
             boolean ownPrior = opts.initFrom() != null;
-            List<List<PreparedExample>> trainSets = variants.stream()
-                    .map(v -> prepare(net, v, ownPrior, opts.seed())).toList();
+            List<List<PreparedExample>> trainSets = new ArrayList<>(variants.stream()
+                    .map(v -> prepare(net, v, ownPrior, opts.seed())).toList());
+            for (int v = 0; v < rephrased.size(); v++) {
+                trainSets.add(withInstructions(net, trainSets.get(v), rephrased.get(v)));
+            }
             List<PreparedExample> valSet = prepare(net, val, ownPrior, opts.seed());
             Files.createDirectories(outDir);
             Files.deleteIfExists(outDir.resolve(METRICS_LINES));
-            return new Run(net, model, opts, outDir, random, start).fit(phases, trainSets, valSet);
+            return new Run(net, model, opts, augmentations, outDir, random, start).fit(phases, trainSets, valSet);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write to " + outDir + ": " + e.getMessage(), e);
         }
@@ -170,24 +175,48 @@ public final class Trainer {
                 horizontal.stream().map(Mirror.VERTICAL::apply).toList());
     }
 
-    /** A fresh network with a vocabulary from every variant's instructions, or the {@code initFrom} one. */
-    private static MaskNet network(TrainOptions opts, List<List<Example>> variants, NDManager manager) {
+    /**
+     * Each variant's instructions rephrased by {@link TrainingParaphrases}, one draw per example seeded by the
+     * training seed and the example's id, so a rerun sees the same sentences.
+     */
+    private static List<List<String>> rephrased(List<List<Example>> variants, long seed) {
+        return variants.stream().map(v -> v.stream().map(e -> TrainingParaphrases.rephrase(e.instruction(),
+                new Random(seed * 31 + e.id().hashCode() + 17))).toList()).toList();
+    }
+
+    /** {@code prepared} with other instructions: the same image and mask arrays, only the text prepared again. */
+    private static List<PreparedExample> withInstructions(MaskNet net, List<PreparedExample> prepared,
+                                                          List<String> instructions) {
+        List<TextEncoder.EncodedText> texts = net.textEncoder().prepareAll(instructions);
+        return IntStream.range(0, prepared.size()).mapToObj(i -> new PreparedExample(prepared.get(i).image(),
+                texts.get(i), prepared.get(i).mask())).toList();
+    }
+
+    /**
+     * A fresh network with a vocabulary from every variant's instructions and their rephrasings, or the
+     * {@code initFrom} one.
+     */
+    private static MaskNet network(TrainOptions opts, List<List<Example>> variants, List<List<String>> rephrased,
+                                   NDManager manager) {
         if (opts.initFrom() != null) {
             LOG.info("fine-tuning from {} (its architecture and vocabulary are kept)", opts.initFrom());
             return SavedModel.loadNet(opts.initFrom(), manager);
         }
         List<String> instructions = new ArrayList<>();
         variants.forEach(v -> v.forEach(e -> instructions.add(e.instruction())));
+        rephrased.forEach(instructions::addAll);
         ModelConfig config = opts.modelConfig(Vocabulary.build(instructions).words());
         return MaskNet.build(config);
     }
 
     private static List<PreparedExample> prepare(MaskNet net, List<Example> examples, boolean ownPrior, long seed) {
         List<float[]> priors = net.config().hasPrior() ? priors(net, examples, ownPrior, seed) : null;
-        // Parallel: a frozen encoder's prepare is the expensive part; each result is independent.
+        List<TextEncoder.EncodedText> texts = net.textEncoder().prepareAll(
+                examples.stream().map(Example::instruction).toList());
+        // Parallel: a frozen image encoder's prepare is the expensive part; each result is independent.
         return IntStream.range(0, examples.size()).parallel().mapToObj(i -> {
             Example e = examples.get(i);
-            return Batches.prepare(net, e.image(), e.instruction(), e.mask(), priors == null ? null : priors.get(i));
+            return Batches.prepare(net, e.image(), texts.get(i), e.mask(), priors == null ? null : priors.get(i));
         }).toList();
     }
 
@@ -228,11 +257,16 @@ public final class Trainer {
         return (float) (floor + (peak - floor) * 0.5 * (1 + Math.cos(Math.PI * progress)));
     }
 
-    /** Pixel counts of thresholded logits against the batch's targets, one {@link IouCounts} per example. */
+    /** Pixel counts of thresholded logits against the batch's targets, merged over the batch. */
     static IouCounts countLogits(float[] logits, List<PreparedExample> batch, float threshold) {
+        return perExample(logits, batch, threshold).stream().reduce(IouCounts.EMPTY, IouCounts::merge);
+    }
+
+    /** Pixel counts of thresholded logits against the batch's targets, one {@link IouCounts} per example. */
+    static List<IouCounts> perExample(float[] logits, List<PreparedExample> batch, float threshold) {
         double cut = Math.log(threshold / (1.0 - threshold)); // sigmoid(x) >= t  <=>  x >= logit(t)
         int plane = logits.length / batch.size();
-        IouCounts counts = IouCounts.EMPTY;
+        List<IouCounts> counts = new ArrayList<>(batch.size());
         for (int b = 0; b < batch.size(); b++) {
             float[] truth = batch.get(b).mask();
             long tp = 0;
@@ -249,7 +283,7 @@ public final class Trainer {
                     fn++;
                 }
             }
-            counts = counts.merge(IouCounts.ofCounts(tp, fp, fn, plane - tp - fp - fn));
+            counts.add(IouCounts.ofCounts(tp, fp, fn, plane - tp - fp - fn));
         }
         return counts;
     }
@@ -313,6 +347,7 @@ public final class Trainer {
         private final MaskNet net;
         private final Model model;
         private final TrainOptions opts;
+        private final List<Augmentation> augmentations;
         private final Path outDir;
         private final Random random;
         private final long start;
@@ -320,15 +355,20 @@ public final class Trainer {
         private final List<EpochMetrics> history = new ArrayList<>();
         private int step;
         private int recomputedSteps;
+        /** Each training example's error (1 - fg IoU) when last trained on, for {@link Curriculum#LOSS}. */
+        private double[] errors;
         /** The current phase's first step, warm-up and length in steps: each phase has its own schedule. */
         private int phaseStart;
         private int warmup;
         private int total;
+        private boolean lastPhase;
 
-        Run(MaskNet net, Model model, TrainOptions opts, Path outDir, Random random, long start) {
+        Run(MaskNet net, Model model, TrainOptions opts, List<Augmentation> augmentations, Path outDir,
+            Random random, long start) {
             this.net = net;
             this.model = model;
             this.opts = opts;
+            this.augmentations = augmentations;
             this.outDir = outDir;
             this.random = random;
             this.start = start;
@@ -343,6 +383,7 @@ public final class Trainer {
                     .build();
             DefaultTrainingConfig config = new DefaultTrainingConfig(loss).optOptimizer(adam)
                     .optDevices(new Device[] {model.getNDManager().getDevice()});
+            errors = new double[trainSets.get(0).size()];
             int bestEpoch = 0;
             double bestIou = Double.NEGATIVE_INFINITY;
             boolean stoppedEarly = false;
@@ -356,21 +397,25 @@ public final class Trainer {
                 }
                 for (Phase phase : phases) {
                     phaseStart = step;
+                    lastPhase = phase == phases.get(phases.size() - 1);
                     total = steps(phase) * phase.epochs();
                     warmup = Math.min(opts.warmupSteps(), total / 4);
                     for (int e = 1; e <= phase.epochs() && !stoppedEarly; e++) {
                         epoch++;
                         long epochStart = System.nanoTime();
                         progress.begin(epoch, phase.name());
-                        List<Integer> order = new ArrayList<>(phase.indices());
-                        Collections.shuffle(order, random);
+                        List<Integer> order = opts.curriculum().order(phase.indices(), e == 1, errors, random);
                         for (int from = 0; from < order.size(); from += batch) {
+                            List<Integer> indices = order.subList(from, Math.min(order.size(), from + batch));
                             List<PreparedExample> examples = new ArrayList<>();
-                            for (int i : order.subList(from, Math.min(order.size(), from + batch))) {
+                            for (int i : indices) {
                                 int variant = trainSets.size() == 1 ? 0 : random.nextInt(trainSets.size());
                                 examples.add(augmented(trainSets.get(variant).get(i)));
                             }
-                            trainStep(trainer, examples, epoch, progress);
+                            List<IouCounts> counts = trainStep(trainer, examples, epoch, progress);
+                            for (int k = 0; k < indices.size(); k++) {
+                                errors[indices.get(k)] = 1 - counts.get(k).fgIou();
+                            }
                             if (bar != null) {
                                 bar.step(1);
                             }
@@ -405,7 +450,7 @@ public final class Trainer {
 
         /**
          * The example with a fresh random translation when {@code opts.shift()} asks for one, then each of
-         * {@code opts.augmentations()} in turn on half the examples.
+         * {@code augmentations} in turn, so that half the examples get none.
          */
         private PreparedExample augmented(PreparedExample e) {
             int s = opts.shift();
@@ -416,8 +461,8 @@ public final class Trainer {
                 int dy = random.nextInt(2 * s + 1) - s;
                 out = Shift.apply(e, size, dx, dy);
             }
-            for (Augmentation a : opts.augmentations()) {
-                out = a.maybeApply(out, size, random);
+            for (Augmentation a : augmentations) {
+                out = a.maybeApply(out, size, Augmentation.probability(augmentations.size()), random);
             }
             return out;
         }
@@ -428,8 +473,8 @@ public final class Trainer {
          * rerun is finite (the runs are otherwise deterministic, so the rerun gives the clean result). Twice in a
          * row is divergence, and training stops before the parameters see it.
          */
-        private void trainStep(ai.djl.training.Trainer trainer, List<PreparedExample> examples, int epoch,
-                               EpochProgress progress) {
+        private List<IouCounts> trainStep(ai.djl.training.Trainer trainer, List<PreparedExample> examples, int epoch,
+                                          EpochProgress progress) {
             try (NDManager scope = trainer.getManager().newSubManager()) {
                 NDList inputs = Batches.inputs(scope, net, examples);
                 NDList labels = Batches.labels(scope, net.config().inputSize(), examples);
@@ -451,9 +496,11 @@ public final class Trainer {
                     if (problem == null) {
                         trainer.step();
                         step++;
-                        progress.add(value, examples.size(), countLogits(predictions.head().toFloatArray(),
-                                examples, net.config().threshold()));
-                        return;
+                        List<IouCounts> counts = perExample(predictions.head().toFloatArray(), examples,
+                                net.config().threshold());
+                        progress.add(value, examples.size(), counts.stream().reduce(IouCounts.EMPTY,
+                                IouCounts::merge));
+                        return counts;
                     }
                     if (attempt == 2) {
                         throw diverged(problem + ", twice in a row", epoch);
@@ -555,8 +602,18 @@ public final class Trainer {
             return m;
         }
 
+        /**
+         * The schedule at the current step. In the last phase of a run with a time limit, the cosine also follows
+         * the clock: it is as far along as the larger of the steps done and the time used, so a run the limit stops
+         * early still ends on a low learning rate instead of at its peak.
+         */
         private float currentLearningRate() {
-            return learningRate(opts.learningRate(), warmup, total, step - phaseStart);
+            int at = step - phaseStart;
+            if (lastPhase && opts.timeLimit() != null) {
+                double used = (System.nanoTime() - start) / (double) opts.timeLimit().toNanos();
+                at = Math.max(at, (int) Math.min(total, used * total));
+            }
+            return learningRate(opts.learningRate(), warmup, total, at);
         }
 
         private Map<String, Object> savedMetrics(EpochMetrics m, int trainExamples, int valExamples) {

@@ -91,7 +91,7 @@ class PretrainedEncodersTest {
         List<Example> train = scenes(128, new Random(3), "remove").stream().map(TwoSquares::example).toList();
         List<TwoSquares> seen = scenes(64, new Random(4), "remove");
         List<TwoSquares> unseen = scenes(64, new Random(4), "erase");
-        TrainOptions.Builder opts = TrainOptions.builder()
+        TrainOptions.Builder opts = TrainOptions.builder().withoutRobustnessDefaults()
                 .model(m -> m.inputSize(SIZE).dim(16).heads(2).layers(1).decoder(Decoder.UPCONV)).epochs(30)
                 .batchSize(16).warmupSteps(10).learningRate(2e-3f).flip(false)
                 .checkpoints(false).progress(false).seed(5);

@@ -25,7 +25,7 @@ public final class TestModels {
     public static synchronized Path tiny() {
         if (!trained) {
             Directories.deleteRecursively(DIR);
-            TrainOptions options = TrainOptions.builder()
+            TrainOptions options = TrainOptions.builder().withoutRobustnessDefaults()
                     .model(m -> m.inputSize(TestRequests.SIZE).dim(16).layers(1).heads(2).maxTokens(8)).batchSize(16).epochs(2).warmupSteps(2).learningRate(1e-2f).flip(false)
                     .timeLimit(Duration.ofSeconds(10)).checkpoints(false).progress(false).seed(3).build();
             Trainer.train(DemoModel.scenes(new SceneGenerator(TestRequests.SIZE, Phrasing.NORMAL), 3, 96),

@@ -42,7 +42,7 @@ class AugmentationTest {
             int changed = 0;
             for (int i = 0; i < 40; i++) {
                 PreparedExample e = example(i);
-                PreparedExample out = a.maybeApply(e, SIZE, random);
+                PreparedExample out = a.maybeApply(e, SIZE, Augmentation.probability(1), random);
                 assertSame(e.mask(), out.mask(), a.id());
                 assertEquals(e.image().length, out.image().length, a.id());
                 int rgb = 3 * SIZE * SIZE;
@@ -55,13 +55,20 @@ class AugmentationTest {
     }
 
     @Test
+    void halfTheExamplesStayCleanWhateverTheNumberOfAugmentations() {
+        for (int n = 1; n <= Augmentation.values().length; n++) {
+            assertEquals(0.5, Math.pow(1 - Augmentation.probability(n), n), 1e-12, n + " augmentations");
+        }
+    }
+
+    @Test
     void sameSeedSameAugmentation() {
         for (Augmentation a : Augmentation.values()) {
             Random one = new Random(3);
             Random two = new Random(3);
             for (int i = 0; i < 6; i++) {
-                assertArrayEquals(a.maybeApply(example(i), SIZE, one).image(),
-                        a.maybeApply(example(i), SIZE, two).image(), a.id());
+                assertArrayEquals(a.maybeApply(example(i), SIZE, 0.5, one).image(),
+                        a.maybeApply(example(i), SIZE, 0.5, two).image(), a.id());
             }
         }
     }
@@ -73,7 +80,7 @@ class AugmentationTest {
         int background = 0;
         for (int i = 0; i < 20; i++) {
             PreparedExample e = example(i);
-            PreparedExample out = Augmentation.TEXTURE.maybeApply(e, SIZE, random);
+            PreparedExample out = Augmentation.TEXTURE.maybeApply(e, SIZE, 1, random);
             if (Arrays.equals(e.image(), out.image())) {
                 continue;
             }

@@ -2,6 +2,7 @@ package org.maskstream.train;
 
 import org.junit.jupiter.api.Test;
 import org.maskstream.model.Decoder;
+import org.maskstream.model.MiniLmTextEncoder;
 import org.maskstream.model.ModelConfig;
 import org.maskstream.model.Vocabulary;
 
@@ -24,11 +25,12 @@ class TrainOptionsTest {
     void theArchitectureIsAModelConfigThatTrainingCompletesWithItsVocabulary() {
         TrainOptions opts = TrainOptions.builder().model(m -> m.inputSize(32).dim(16).heads(2)).epochs(3)
                 .model(m -> m.decoder(Decoder.UPCONV)).build();
-        assertEquals(ModelConfig.builder().inputSize(32).dim(16).heads(2).decoder(Decoder.UPCONV).vocabulary(WORDS)
+        assertEquals(ModelConfig.builder().inputSize(32).dim(16).heads(2).decoder(Decoder.UPCONV)
+                .textEncoder(MiniLmTextEncoder.ID).vocabulary(WORDS)
                 .build(), opts.modelConfig(WORDS));
         assertEquals(List.of(), opts.model().vocabulary(), "the words come from the training instructions");
-        assertEquals(ModelConfig.builder().architecture(), TrainOptions.builder().build().model(),
-                "the defaults are ModelConfig's");
+        assertEquals(ModelConfig.builder().textEncoder(MiniLmTextEncoder.ID).architecture(),
+                TrainOptions.builder().build().model(), "the defaults are ModelConfig's but for the text encoder");
     }
 
     @Test

@@ -26,8 +26,9 @@ class TrainerTest {
     @TempDir
     Path dir;
 
+    /** The mechanics under test without the robustness defaults, which a 32 px toy would only slow down. */
     private static TrainOptions.Builder tiny() {
-        return TrainOptions.builder().model(m -> m.inputSize(32).dim(16).layers(1).heads(2).maxTokens(8)).batchSize(8)
+        return TrainOptions.builder().withoutRobustnessDefaults().model(m -> m.inputSize(32).dim(16).layers(1).heads(2).maxTokens(8)).batchSize(8)
                 .warmupSteps(5).learningRate(1e-2f).flip(false).checkpoints(false).progress(false);
     }
 
@@ -116,6 +117,27 @@ class TrainerTest {
         assertEquals(List.of(1, 2, 3, 4), r.history().stream().map(EpochMetrics::epoch).toList());
         // batch 8: 4 "a" examples take one step, 8 "b" examples one, all 12 two
         assertEquals(List.of(1, 1, 1, 2), r.history().stream().map(EpochMetrics::steps).toList());
+    }
+
+    @Test
+    void paraphrasesJoinTheVocabularyAndTheLossCurriculumRepeatsForASeed() {
+        List<Example> train = TinyScenes.generate(16, 32, 9);
+        TrainOptions opts = tiny().epochs(3).paraphrase(true).curriculum(Curriculum.LOSS).seed(5).build();
+        TrainResult a = Trainer.train(train, List.of(), opts, dir.resolve("a"));
+        TrainResult b = Trainer.train(train, List.of(), opts, dir.resolve("b"));
+        assertEquals(a.history().stream().map(EpochMetrics::trainLoss).toList(),
+                b.history().stream().map(EpochMetrics::trainLoss).toList());
+        assertEquals(SavedModel.sha256(dir.resolve("a")), SavedModel.sha256(dir.resolve("b")));
+        List<String> plain = SavedModel.config(Trainer.train(train, List.of(), tiny().epochs(1).build(),
+                dir.resolve("plain")).modelDir()).vocabulary();
+        List<String> rephrased = SavedModel.config(dir.resolve("a")).vocabulary();
+        assertTrue(rephrased.containsAll(plain), "rephrasings add words, they remove none");
+        assertTrue(rephrased.stream().anyMatch(TrainingParaphrases.words()::contains),
+                "no training paraphrase word in " + rephrased);
+        assertFalse(plain.stream().anyMatch(w -> TrainingParaphrases.words().contains(w)),
+                "the plain vocabulary should not know the table's words: " + plain);
+        // the curriculum draws with replacement from epoch 2: an epoch still takes as many steps
+        assertEquals(List.of(2, 2, 2), a.history().stream().map(EpochMetrics::steps).toList());
     }
 
     @Test
