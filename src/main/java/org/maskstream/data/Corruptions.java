@@ -35,6 +35,23 @@ public final class Corruptions {
         return rgb(image.getWidth(), image.getHeight(), px);
     }
 
+    /**
+     * Every pixel's hue turned by {@code hueDegrees}, its saturation and brightness scaled by {@code saturation}
+     * and {@code brightness} (clamped to 1).
+     */
+    public static BufferedImage colourJitter(BufferedImage image, float hueDegrees, float saturation,
+                                             float brightness) {
+        int[] px = Images.argb(image);
+        float[] hsb = new float[3];
+        for (int i = 0; i < px.length; i++) {
+            int p = px[i];
+            java.awt.Color.RGBtoHSB((p >> 16) & 0xFF, (p >> 8) & 0xFF, p & 0xFF, hsb);
+            px[i] = java.awt.Color.HSBtoRGB(hsb[0] + hueDegrees / 360f, Math.min(1f, hsb[1] * saturation),
+                    Math.min(1f, hsb[2] * brightness)) & 0xFFFFFF;
+        }
+        return rgb(image.getWidth(), image.getHeight(), px);
+    }
+
     /** A separable Gaussian blur of standard deviation {@code sigma} pixels, edges repeated. */
     public static BufferedImage blur(BufferedImage image, double sigma) {
         if (!(sigma > 0)) {

@@ -1,6 +1,7 @@
 package org.maskstream.train;
 
 import org.maskstream.data.Corruptions;
+import org.maskstream.data.Images;
 import org.maskstream.data.Mask;
 import org.maskstream.data.synth.Texture;
 import org.maskstream.model.ImagePixels;
@@ -31,10 +32,21 @@ public enum Augmentation {
      * is not saturated: the synthetic scenes draw objects in saturated colours on muted backgrounds, so this suits
      * generated data, not photos.
      */
-    TEXTURE;
+    TEXTURE,
+    /**
+     * A round trip through a random resolution from 48 to 160 px (bilinear both ways): detail lost or invented as a
+     * photo of another size brings it. Not in {@link #DEFAULTS}: not measured yet.
+     */
+    RESOLUTION,
+    /**
+     * Hue turned by at most 8 degrees either way (the generator's closest colours, red and orange, are 30 apart,
+     * so every colour keeps its name), saturation and brightness scaled by 0.8 to 1.2. Not in {@link #DEFAULTS}:
+     * not measured yet.
+     */
+    COLOUR;
 
-    /** What {@code train} applies unless told otherwise ({@code --augment}): all of them. */
-    public static final List<Augmentation> DEFAULTS = List.of(values());
+    /** What {@code train} applies unless told otherwise ({@code --augment}), as measured in robustness.md. */
+    public static final List<Augmentation> DEFAULTS = List.of(NOISE, BLUR, JPEG, TEXTURE);
 
     /** Pixels whose channels spread less than this (of 255) count as background for {@link #TEXTURE}. */
     static final int MAX_BACKGROUND_CHROMA = 90;
@@ -84,6 +96,16 @@ public enum Augmentation {
             }
             case TEXTURE -> image -> Corruptions.replaceBackground(image, saturated(image),
                     Texture.PLAID.paint(size, size, random));
+            case RESOLUTION -> {
+                int side = 48 + random.nextInt(160 - 48 + 1);
+                yield image -> Images.resizeSquare(Images.resizeSquare(image, side), size);
+            }
+            case COLOUR -> {
+                float hue = (random.nextFloat() * 2 - 1) * 8;
+                float saturation = 0.8f + 0.4f * random.nextFloat();
+                float brightness = 0.8f + 0.4f * random.nextFloat();
+                yield image -> Corruptions.colourJitter(image, hue, saturation, brightness);
+            }
         };
         return new PreparedExample(planes(change.apply(image(e.image(), size)), e.image()), e.text(), e.mask());
     }

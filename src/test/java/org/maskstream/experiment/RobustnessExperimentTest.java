@@ -23,20 +23,34 @@ class RobustnessExperimentTest {
     void quickRunWritesARowPerPerturbation(@TempDir Path out) throws Exception {
         StringWriter err = new StringWriter();
         int code = Main.commandLine().setErr(new PrintWriter(err))
-                .execute("experiment", "robustness", "--quick", "--seeds", "2", "--augment", "--out", out.toString());
+                .execute("experiment", "robustness", "--quick", "--seeds", "2", "--before", "--out", out.toString());
         assertEquals(0, code, err.toString());
         assertFalse(Files.exists(out.resolve("robustness.md")), "the quick run never writes the full report");
 
         JsonNode json = Json.MAPPER.readTree(out.resolve("robustness-quick.json").toFile());
         String command = json.get("command").asText();
-        assertEquals("bin/maskstream experiment robustness --quick --seeds 2 --augment",
+        assertEquals("bin/maskstream experiment robustness --quick --seeds 2 --before",
                 command.replaceAll(" --threads \\d+", ""));
         String md = Files.readString(out.resolve("robustness-quick.md"));
         assertTrue(md.contains(command), md);
-        assertEquals(2, json.get("arms").size(), "defaults and augmented");
-        assertEquals("augmented", json.get("arms").get(1).get("arm").asText());
-        assertEquals(List.of("noise", "blur", "jpeg", "texture"), Json.MAPPER.convertValue(
-                json.get("arms").get(1).get("models").get(0).get("options").get("augmentations"), List.class));
+        assertEquals(2, json.get("arms").size(), "defaults and before");
+        assertEquals("before", json.get("arms").get(1).get("arm").asText());
+        JsonNode now = json.get("arms").get(0).get("models").get(0).get("options");
+        JsonNode before = json.get("arms").get(1).get("models").get(0).get("options");
+        assertEquals("default", now.get("augmentations").asText());
+        assertEquals(List.of(), Json.MAPPER.convertValue(before.get("augmentations"), List.class));
+        assertEquals(List.of(true, false), List.of(now.get("paraphrase").asBoolean(),
+                before.get("paraphrase").asBoolean()));
+        assertEquals(List.of("loss", "none"), List.of(now.get("curriculum").asText(),
+                before.get("curriculum").asText()));
+        assertEquals(List.of("minilm", "scratch"), List.of(now.get("model").get("textEncoder").asText(),
+                before.get("model").get("textEncoder").asText()));
+        JsonNode speed = json.get("speed");
+        assertEquals(3, speed.size());
+        for (JsonNode row : speed) {
+            assertTrue(row.get("ms_before").asDouble() > 0 && row.get("ms_now").asDouble() > 0, row.toString());
+            assertTrue(md.contains("| " + row.get("what").asText() + " | "), row + " in\n" + md);
+        }
         for (Perturbation p : Perturbation.values()) {
             assertTrue(json.get("perturbations").has(p.key()), p.key());
         }

@@ -1,6 +1,8 @@
 package org.maskstream.train;
 
 import org.junit.jupiter.api.Test;
+import org.maskstream.data.Corruptions;
+import org.maskstream.data.synth.ObjectColour;
 import org.maskstream.data.synth.Phrasing;
 import org.maskstream.data.synth.Scene;
 import org.maskstream.data.synth.SceneGenerator;
@@ -8,12 +10,14 @@ import org.maskstream.model.Decoder;
 import org.maskstream.model.ImagePixels;
 import org.maskstream.model.PreparedExample;
 
+import java.awt.image.BufferedImage;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,6 +63,49 @@ class AugmentationTest {
         for (int n = 1; n <= Augmentation.values().length; n++) {
             assertEquals(0.5, Math.pow(1 - Augmentation.probability(n), n), 1e-12, n + " augmentations");
         }
+    }
+
+    @Test
+    void colourJitterAtItsLimitsKeepsEveryGeneratorColourNearestToItsOwnName() {
+        for (ObjectColour colour : ObjectColour.values()) {
+            BufferedImage one = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+            one.setRGB(0, 0, colour.rgb());
+            for (float hue : new float[] {-8, 8}) {
+                for (float scale : new float[] {0.8f, 1.2f}) {
+                    int jittered = Corruptions.colourJitter(one, hue, scale, scale).getRGB(0, 0) & 0xFFFFFF;
+                    assertEquals(colour, nearestByHue(jittered), colour + " at hue " + hue + ", scale " + scale);
+                }
+            }
+        }
+    }
+
+    private static ObjectColour nearestByHue(int rgb) {
+        float hue = hue(rgb);
+        ObjectColour best = null;
+        double bestDistance = Double.MAX_VALUE;
+        for (ObjectColour c : ObjectColour.values()) {
+            double d = Math.abs(hue - hue(c.rgb()));
+            d = Math.min(d, 1 - d);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    private static float hue(int rgb) {
+        return java.awt.Color.RGBtoHSB((rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF, null)[0];
+    }
+
+    @Test
+    void resolutionKeepsTheSizeAndChangesDetail() {
+        PreparedExample e = example(2);
+        PreparedExample out = Augmentation.RESOLUTION.maybeApply(e, SIZE, 1, new Random(4));
+        assertEquals(e.image().length, out.image().length);
+        assertFalse(Arrays.equals(e.image(), out.image()));
+        assertEquals(List.of(Augmentation.NOISE, Augmentation.BLUR, Augmentation.JPEG, Augmentation.TEXTURE),
+                Augmentation.DEFAULTS, "the defaults are the measured four");
     }
 
     @Test
