@@ -132,7 +132,7 @@ public final class DemoCommand implements Callable<Integer> {
             Path modelDir;
             try {
                 modelDir = model != null ? model : noRetrain ? DemoModel.ensure(DemoModel.DEFAULT_DIR, System.out)
-                        : DemoModel.ensure(DemoModel.WEAK_DIR, DemoModel.WEAK_BUDGET, System.out);
+                        : DemoModel.ensureWeak(System.out);
             } catch (TrainingDivergedException e) {
                 throw new UserError("training the demo model diverged three times (" + e.getMessage()
                         + "); run the demo again, or give a model folder with --model", e);

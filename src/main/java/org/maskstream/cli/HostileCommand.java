@@ -39,7 +39,7 @@ final class HostileCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--model", paramLabel = "DIR", description = "The saved model the job serves (default: the"
-            + " demo's small model, trained once for a few seconds into ~/.cache/maskstream/demo-model-weak).")
+            + " demo's small model, trained once for 40 steps into ~/.cache/maskstream/demo-model-weak).")
     Path model;
 
     @Option(names = "--flink-conf", defaultValue = "flink-conf", paramLabel = "DIR",
@@ -67,7 +67,7 @@ final class HostileCommand implements Callable<Integer> {
         if (model != null && !Files.isDirectory(model)) {
             throw new UserError("--model " + model + " is not a folder: pass a model folder that 'train' wrote");
         }
-        Path served = model != null ? model : DemoModel.ensure(DemoModel.WEAK_DIR, DemoModel.WEAK_BUDGET, System.err);
+        Path served = model != null ? model : DemoModel.ensureWeak(System.err);
         String command = "bin/maskstream experiment hostile --count " + count + " --seed " + seed
                 + (model == null ? "" : " --model " + model)
                 + (flinkConf.equals(Path.of("flink-conf")) ? "" : " --flink-conf " + flinkConf)

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 
 /**
  * The demo's model: trained once on synthetic scenes into a cache folder, with a progress bar, then reused. The
@@ -33,7 +34,7 @@ public final class DemoModel {
     public static final Path DEFAULT_DIR = Path.of(System.getProperty("user.home"), ".cache", "maskstream", "demo-model");
     static final String RECIPE = "TRAINED_BY.txt";
     /** Changes with {@link #recipe()} or the {@code train} defaults, so a model trained by an older one is redone. */
-    private static final String RECIPE_LINE = "recipe 2: the train defaults of issue 18";
+    private static final String RECIPE_LINE = "recipe 3: the train defaults of issue 18, weak model by steps";
     static final int SIZE = 64;
     private static final long TRAIN_SEED = 11;
     private static final long VALIDATION_SEED = 12;
@@ -42,8 +43,12 @@ public final class DemoModel {
     private static final Duration BUDGET = Duration.ofSeconds(150);
     /** Where the demo keeps the deliberately weak model its retraining loop starts from. */
     public static final Path WEAK_DIR = DEFAULT_DIR.resolveSibling("demo-model-weak");
-    /** The weak model's training time: a few dozen steps, far from what the data allows. */
-    public static final Duration WEAK_BUDGET = Duration.ofSeconds(3);
+    /**
+     * The weak model's training: a few dozen steps, far from what the data allows. Counted in steps, not time: the
+     * examples' preparation (MiniLM) would take a short time budget whole on a slow machine.
+     */
+    static final int WEAK_STEPS = 40;
+    private static final int BATCH = 16;
     private static final float LEARNING_RATE = 1e-3f;
 
     private DemoModel() {
@@ -51,11 +56,16 @@ public final class DemoModel {
 
     /** The model folder in {@code dir}, training it first when there is none (or a damaged one). */
     public static Path ensure(Path dir, PrintStream out) {
-        return ensure(dir, BUDGET, out);
+        return ensure(dir, TRAIN_SCENES, b -> b.timeLimit(BUDGET), "at most " + BUDGET.toSeconds() + " s", out);
     }
 
-    /** As {@link #ensure(Path, PrintStream)}, training for at most {@code budget}. */
-    public static Path ensure(Path dir, Duration budget, PrintStream out) {
+    /** The weak model in {@link #WEAK_DIR}: {@value #WEAK_STEPS} steps, one pass over that many batches of scenes. */
+    public static Path ensureWeak(PrintStream out) {
+        return ensure(WEAK_DIR, WEAK_STEPS * BATCH, b -> b.epochs(1).timeLimit(null), WEAK_STEPS + " steps", out);
+    }
+
+    private static Path ensure(Path dir, int trainScenes, UnaryOperator<TrainOptions.Builder> effort, String howLong,
+                               PrintStream out) {
         if (Files.isDirectory(dir)) {
             if (!trainedByThisRecipe(dir)) {
                 out.println("the demo model in " + dir + " was trained by an older recipe: training it again");
@@ -70,16 +80,16 @@ public final class DemoModel {
             }
         }
         out.printf(Locale.ROOT, "no demo model in %s yet: training a small one on %d synthetic scenes "
-                + "(at most %d s, once; later runs reuse it)%n", dir, TRAIN_SCENES, budget.toSeconds());
+                + "(%s, once; later runs reuse it)%n", dir, trainScenes, howLong);
         SceneGenerator generator = new SceneGenerator(SIZE, Phrasing.NORMAL);
-        List<Example> train = scenes(generator, TRAIN_SEED, TRAIN_SCENES);
+        List<Example> train = scenes(generator, TRAIN_SEED, trainScenes);
         List<Example> validation = scenes(generator, VALIDATION_SEED, VALIDATION_SCENES);
         Path partial = dir.resolveSibling(dir.getFileName() + ".partial");
         try {
             TrainResult result = null;
             TrainOptions options = null;
             for (float lr = LEARNING_RATE; result == null; lr /= 2) {
-                options = recipe().learningRate(lr).timeLimit(budget).build();
+                options = effort.apply(recipe().learningRate(lr)).build();
                 Directories.deleteRecursively(partial);
                 try {
                     result = Trainer.train(train, validation, options, partial);
@@ -94,7 +104,7 @@ public final class DemoModel {
                     RECIPE_LINE + "%nTrained by 'maskstream demo' (org.maskstream.demo.DemoModel): %d synthetic %dpx"
                             + " scenes of seed %d"
                             + " (validation: %d of seed %d), options %s.%nBest epoch %d: %s.%n",
-                    TRAIN_SCENES, SIZE, TRAIN_SEED, VALIDATION_SCENES, VALIDATION_SEED, options.describe(),
+                    trainScenes, SIZE, TRAIN_SEED, VALIDATION_SCENES, VALIDATION_SEED, options.describe(),
                     result.bestEpoch(), result.best()));
             Directories.deleteRecursively(dir);
             Files.createDirectories(dir.getParent());
@@ -119,7 +129,7 @@ public final class DemoModel {
     /** The demo model's architecture and schedule; the rest are the {@code train} defaults. */
     public static TrainOptions.Builder recipe() {
         // small and quick to train: the demo shows the stream, the study (experiment) the best models
-        return TrainOptions.builder().model(m -> m.inputSize(SIZE).dim(32).layers(1)).batchSize(16)
+        return TrainOptions.builder().model(m -> m.inputSize(SIZE).dim(32).layers(1)).batchSize(BATCH)
                 .learningRate(LEARNING_RATE).epochs(40).timeLimit(BUDGET).checkpoints(false).progress(true);
     }
 
