@@ -61,31 +61,31 @@ final class DefaultsSpeed {
      * @param requests what the served models are asked, in order; repeated instructions are as the demo sends them
      */
     static List<Row> measure(List<Example> train, List<Example> requests, Path workDir, PrintStream log) {
-        UnaryOperator<TrainOptions.Builder> before = TrainOptions.Builder::withoutRobustnessDefaults;
-        UnaryOperator<TrainOptions.Builder> now = b -> b;
-        double[] serve = new double[2];
-        double[] serveFirst = new double[2];
-        double[] loop = new double[2];
-        List<UnaryOperator<TrainOptions.Builder>> arms = List.of(before, now);
-        for (int k = 0; k < 2; k++) {
-            String name = k == 0 ? "before" : "now";
-            log.printf(Locale.ROOT, "speed: the demo model with the defaults of %s%n", name);
-            Path dir = workDir.resolve("speed-" + name);
-            TrainOptions options = arms.get(k).apply(DemoModel.recipe().epochs(2).timeLimit(null).progress(false))
-                    .build();
-            Trainer.train(train, List.of(), options, dir);
-            double[] passes = servePasses(dir, requests);
-            serveFirst[k] = passes[0];
-            serve[k] = median(Arrays.copyOfRange(passes, 1, passes.length));
-            TrainOptions tuning = arms.get(k).apply(Retrainer.fineTuning(dir, LOOP, LOOP.learningRate())).build();
-            TrainResult tuned = Trainer.train(train, List.of(), tuning, workDir.resolve("speed-" + name + "-tuned"));
-            EpochMetrics second = tuned.history().get(tuned.history().size() - 1);
-            loop[k] = 1000.0 / second.samplesPerSec();
-        }
+        Costs before = measureArm("before", TrainOptions.Builder::withoutRobustnessDefaults, train, requests, workDir,
+                log);
+        Costs now = measureArm("now", b -> b, train, requests, workDir, log);
         return List.of(
-                new Row("serving, first pass (every instruction new to the model)", serveFirst[0], serveFirst[1]),
-                new Row("serving, later passes (the demo's repeated instructions)", serve[0], serve[1]),
-                new Row("retraining loop, training per example", loop[0], loop[1]));
+                new Row("serving, first pass (every instruction new to the model)", before.serveFirst, now.serveFirst),
+                new Row("serving, later passes (the demo's repeated instructions)", before.serveLater, now.serveLater),
+                new Row("retraining loop, training per example", before.loop, now.loop));
+    }
+
+    /** Milliseconds per request or example of one set of defaults. */
+    private record Costs(double serveFirst, double serveLater, double loop) {
+    }
+
+    private static Costs measureArm(String name, UnaryOperator<TrainOptions.Builder> defaults, List<Example> train,
+                                    List<Example> requests, Path workDir, PrintStream log) {
+        log.printf(Locale.ROOT, "speed: the demo model with the defaults of %s%n", name);
+        Path dir = workDir.resolve("speed-" + name);
+        Trainer.train(train, List.of(), defaults.apply(DemoModel.recipe().epochs(2).timeLimit(null).progress(false))
+                .build(), dir);
+        double[] passes = servePasses(dir, requests);
+        TrainOptions tuning = defaults.apply(Retrainer.fineTuning(dir, LOOP, LOOP.learningRate())).build();
+        TrainResult tuned = Trainer.train(train, List.of(), tuning, workDir.resolve("speed-" + name + "-tuned"));
+        EpochMetrics last = tuned.history().get(tuned.history().size() - 1);
+        return new Costs(passes[0], median(Arrays.copyOfRange(passes, 1, passes.length)),
+                1000.0 / last.samplesPerSec());
     }
 
     /** Milliseconds per request of each pass over {@code requests}. */

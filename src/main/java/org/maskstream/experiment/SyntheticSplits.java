@@ -54,13 +54,11 @@ public record SyntheticSplits(int size, long seed, int trainInstructionsPerScene
         SceneGenerator generator = new SceneGenerator(size, phrasing);
         List<Example> out = new ArrayList<>(count * perScene);
         for (int i = 0; i < count; i++) {
-            Scene s = generator.scene(seed, i);
-            BufferedImage image = s.render();
-            String id = SceneGenerator.id(seed, i);
-            out.add(new Example(id, image, s.instruction(), s.targetMask()));
-            List<Scene> more = generator.moreInstructions(s, seed, i, perScene - 1);
-            for (int k = 0; k < more.size(); k++) {
-                out.add(new Example(id + "-" + (k + 2), image, more.get(k).instruction(), more.get(k).targetMask()));
+            List<Scene> lines = generator.lines(seed, i, perScene);
+            BufferedImage image = lines.get(0).render();
+            for (int k = 0; k < lines.size(); k++) {
+                out.add(new Example(SceneGenerator.lineId(seed, i, k), image, lines.get(k).instruction(),
+                        lines.get(k).targetMask()));
             }
         }
         return out;

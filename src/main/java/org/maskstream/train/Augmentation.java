@@ -4,11 +4,11 @@ import org.maskstream.data.Corruptions;
 import org.maskstream.data.Images;
 import org.maskstream.data.Mask;
 import org.maskstream.data.synth.Texture;
+import org.maskstream.model.Choice;
 import org.maskstream.model.ImagePixels;
 import org.maskstream.model.PreparedExample;
 
 import java.awt.image.BufferedImage;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -20,7 +20,7 @@ import java.util.function.UnaryOperator;
  * augmentations) with a strength drawn from the training seed's random stream. They work on the scratch
  * image encoder's prepared pixels (the first three planes; a prior's planes are left alone).
  */
-public enum Augmentation {
+public enum Augmentation implements Choice {
     /** Gaussian noise, standard deviation 4 to 20 levels of 255. */
     NOISE,
     /** Gaussian blur, standard deviation 0.5 to 1.5 px. */
@@ -53,19 +53,14 @@ public enum Augmentation {
     /** Share of the examples of a step that no augmentation touches. */
     static final double CLEAN_SHARE = 0.5;
 
+    @Override
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
 
     /** @throws IllegalArgumentException naming the choices */
     public static Augmentation parse(String id) {
-        for (Augmentation a : values()) {
-            if (a.id().equals(id.trim().toLowerCase(Locale.ROOT))) {
-                return a;
-            }
-        }
-        throw new IllegalArgumentException("unknown augmentation '" + id + "': choose from "
-                + Arrays.stream(values()).map(Augmentation::id).toList());
+        return Choice.parse(Augmentation.class, "augmentation", id.trim().toLowerCase(Locale.ROOT));
     }
 
     /**

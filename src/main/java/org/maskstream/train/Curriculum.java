@@ -1,5 +1,7 @@
 package org.maskstream.train;
 
+import org.maskstream.model.Choice;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -13,7 +15,7 @@ import java.util.Random;
  * still gets wrong are drawn more often, which is what the position-then-colour stages did by hand for the
  * synthetic benchmark's hardest references.
  */
-public enum Curriculum {
+public enum Curriculum implements Choice {
     /** Every example once per epoch, shuffled. */
     NONE,
     /**
@@ -25,19 +27,14 @@ public enum Curriculum {
     /** Share of each epoch's draws that ignores the errors, so no example drops out. */
     static final double UNIFORM_SHARE = 0.5;
 
+    @Override
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
 
     /** @throws IllegalArgumentException naming the choices */
     public static Curriculum parse(String id) {
-        for (Curriculum c : values()) {
-            if (c.id().equals(id.trim().toLowerCase(Locale.ROOT))) {
-                return c;
-            }
-        }
-        throw new IllegalArgumentException("unknown curriculum '" + id + "': choose from "
-                + Arrays.stream(values()).map(Curriculum::id).toList());
+        return Choice.parse(Curriculum.class, "curriculum", id.trim().toLowerCase(Locale.ROOT));
     }
 
     /**

@@ -15,10 +15,10 @@ import java.util.function.Consumer;
 /**
  * Everything {@link Trainer#train} needs besides the data; the fields mirror the {@code train} command's flags.
  * The defaults ({@link #builder()}; the architecture's from {@link ModelConfig#builder()} but for the MiniLM text
- * encoder) are measured in {@code docs/results/robustness.md}: every image augmentation, rephrased instructions and
- * the {@link Curriculum#LOSS} curriculum, which any dataset can serve. Manifest-field stages and the shift stay off
- * by default because they suit the synthetic benchmark (its {@code reference} field, its relative references)
- * rather than any dataset.
+ * encoder) are measured in {@code docs/results/robustness.md}: the {@link Augmentation#DEFAULTS}, rephrased
+ * instructions and the {@link Curriculum#LOSS} curriculum, which any dataset can serve. Manifest-field stages and
+ * the shift stay off by default because they suit the synthetic benchmark (its {@code reference} field, its
+ * relative references) rather than any dataset.
  *
  * @param model         the network to train from random parameters ({@code --fusion}, {@code --decoder},
  *                      {@code --size}, {@code --dim}...), without its vocabulary: {@link #modelConfig} adds the
@@ -43,9 +43,9 @@ import java.util.function.Consumer;
  *                      y (edges repeated), drawn per step; 0 for none. Needs the scratch image encoder, whose
  *                      prepared input is pixels
  * @param augmentations image changes, each on a share of every step's examples such that half get none, drawn per
- *                      step with the seed (empty: none); like {@code shift} they need the scratch image encoder. {@code null}:
- *                      {@link Augmentation#DEFAULTS} for a network whose image encoder takes pixels, none for a
- *                      frozen one ({@link #augmentationsFor})
+ *                      step with the seed (empty: none); like {@code shift} they need the scratch image encoder.
+ *                      {@code null}: {@link Augmentation#DEFAULTS} for a network whose image encoder takes pixels,
+ *                      none for a frozen one ({@link #augmentationsFor})
  * @param paraphrase    also train on each instruction rephrased by {@link TrainingParaphrases} (one rephrasing per
  *                      example and mirror, drawn with the seed; a step picks it half the time)
  * @param curriculum    how each epoch orders its examples ({@link Curriculum})

@@ -348,6 +348,8 @@ public final class Trainer {
         private final Model model;
         private final TrainOptions opts;
         private final List<Augmentation> augmentations;
+        /** Each augmentation's chance per example ({@link Augmentation#probability}). */
+        private final double augmentationProbability;
         private final Path outDir;
         private final Random random;
         private final long start;
@@ -369,6 +371,7 @@ public final class Trainer {
             this.model = model;
             this.opts = opts;
             this.augmentations = augmentations;
+            this.augmentationProbability = Augmentation.probability(Math.max(1, augmentations.size()));
             this.outDir = outDir;
             this.random = random;
             this.start = start;
@@ -462,7 +465,7 @@ public final class Trainer {
                 out = Shift.apply(e, size, dx, dy);
             }
             for (Augmentation a : augmentations) {
-                out = a.maybeApply(out, size, Augmentation.probability(augmentations.size()), random);
+                out = a.maybeApply(out, size, augmentationProbability, random);
             }
             return out;
         }

@@ -1,15 +1,22 @@
 package org.maskstream.experiment;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.maskstream.data.DatasetReader;
 import org.maskstream.data.Example;
 import org.maskstream.data.synth.Phrasing;
+import org.maskstream.data.synth.SceneGenerator;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -70,6 +77,20 @@ class ExperimentPartsTest {
         assertTrue(s.train().get(0).id().contains("-5-"));
         assertTrue(s.val().get(0).id().contains("-6-"));
         assertTrue(s.test().get(0).id().contains("-7-"));
+    }
+
+    @Test
+    void trainingLinesPerSceneAreTheLinesGenerateWrites(@TempDir Path dir) {
+        new SceneGenerator(32, Phrasing.NORMAL).generate(dir, 20, 5, false,
+                new PrintStream(OutputStream.nullOutputStream()), 3);
+        List<Example> written = DatasetReader.read(dir, false).examples();
+        List<Example> inMemory = SyntheticSplits.generate(32, 5, 20, 1, 1, 3).train();
+        assertTrue(inMemory.size() > 20, "extra lines per scene: " + inMemory.size());
+        assertEquals(written.stream().map(e -> e.id() + " " + e.instruction()).toList(),
+                inMemory.stream().map(e -> e.id() + " " + e.instruction()).toList());
+        for (int i = 0; i < written.size(); i++) {
+            assertArrayEquals(written.get(i).mask().pixels(), inMemory.get(i).mask().pixels(), written.get(i).id());
+        }
     }
 
     private static List<String> ids(List<Example> examples) {

@@ -69,7 +69,8 @@ public final class RetrainFixtures {
 
     /** Architecture and schedule of every test model. */
     public static TrainOptions.Builder tiny() {
-        return TrainOptions.builder().withoutRobustnessDefaults().model(m -> m.inputSize(SIZE).dim(16).layers(1).heads(2).maxTokens(8)).batchSize(16)
+        return TrainOptions.builder().withoutRobustnessDefaults()
+                .model(m -> m.inputSize(SIZE).dim(16).layers(1).heads(2).maxTokens(8)).batchSize(16)
                 .warmupSteps(5).learningRate(1e-2f).flip(false).checkpoints(false).progress(false).seed(11);
     }
 

@@ -28,7 +28,8 @@ class TrainerTest {
 
     /** The mechanics under test without the robustness defaults, which a 32 px toy would only slow down. */
     private static TrainOptions.Builder tiny() {
-        return TrainOptions.builder().withoutRobustnessDefaults().model(m -> m.inputSize(32).dim(16).layers(1).heads(2).maxTokens(8)).batchSize(8)
+        return TrainOptions.builder().withoutRobustnessDefaults()
+                .model(m -> m.inputSize(32).dim(16).layers(1).heads(2).maxTokens(8)).batchSize(8)
                 .warmupSteps(5).learningRate(1e-2f).flip(false).checkpoints(false).progress(false);
     }
 

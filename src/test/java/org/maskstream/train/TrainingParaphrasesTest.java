@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainingParaphrasesTest {
@@ -50,7 +50,8 @@ class TrainingParaphrasesTest {
     void isDeterministicForASeed() {
         String a = TrainingParaphrases.rephrase("put a hat on the smallest star", new Random(11));
         assertEquals(a, TrainingParaphrases.rephrase("put a hat on the smallest star", new Random(11)));
-        assertNotEquals(Set.of(a), Set.of(TrainingParaphrases.rephrase("put a hat on the smallest star",
-                new Random(12)), TrainingParaphrases.rephrase("put a hat on the smallest star", new Random(13))));
+        assertTrue(IntStream.range(12, 20).mapToObj(seed -> TrainingParaphrases.rephrase(
+                "put a hat on the smallest star", new Random(seed))).anyMatch(other -> !other.equals(a)),
+                "other seeds should rephrase otherwise than " + a);
     }
 }

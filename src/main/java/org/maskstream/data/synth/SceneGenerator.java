@@ -91,6 +91,19 @@ public final class SceneGenerator {
         return String.format("syn-%d-%06d", seed, index);
     }
 
+    /** The id of manifest line {@code line} (from 0) of scene {@code index}: the scene's id, then {@code ID-2}, ... */
+    public static String lineId(long seed, int index, int line) {
+        return line == 0 ? id(seed, index) : id(seed, index) + "-" + (line + 1);
+    }
+
+    /** Scene {@code index} of {@code seed} and up to {@code instructionsPerScene - 1} more lines about its image. */
+    public List<Scene> lines(long seed, int index, int instructionsPerScene) {
+        Scene s = scene(seed, index);
+        List<Scene> lines = new ArrayList<>(List.of(s));
+        lines.addAll(moreInstructions(s, seed, index, instructionsPerScene - 1));
+        return lines;
+    }
+
     /** Scene {@code index} of the dataset seeded with {@code seed}. */
     public Scene scene(long seed, int index) {
         long stream = mix64(mix64(seed) + index);
@@ -125,10 +138,8 @@ public final class SceneGenerator {
         try (DatasetWriter writer = DatasetWriter.create(out, overwrite);
              ProgressBar bar = new ProgressBar(progress, "generate", count)) {
             for (int i = 0; i < count; i++) {
-                Scene s = scene(seed, i);
-                BufferedImage image = s.render();
-                List<Scene> lines = new ArrayList<>(List.of(s));
-                lines.addAll(moreInstructions(s, seed, i, instructionsPerScene - 1));
+                List<Scene> lines = lines(seed, i, instructionsPerScene);
+                BufferedImage image = lines.get(0).render();
                 for (int k = 0; k < lines.size(); k++) {
                     Scene line = lines.get(k);
                     Map<String, Object> facts = new LinkedHashMap<>();
@@ -139,9 +150,8 @@ public final class SceneGenerator {
                     if (instructionsPerScene > 1) {
                         facts.put("scene", id(seed, i));
                     }
-                    String id = k == 0 ? id(seed, i) : id(seed, i) + "-" + (k + 1);
-                    writer.write(new Example(id, image, line.instruction(), line.targetMask()), line.renderEdited(),
-                            facts);
+                    writer.write(new Example(lineId(seed, i, k), image, line.instruction(), line.targetMask()),
+                            line.renderEdited(), facts);
                     written++;
                 }
                 bar.step(1);
