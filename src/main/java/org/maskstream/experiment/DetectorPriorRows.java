@@ -8,7 +8,7 @@ import org.maskstream.grounding.DetectorPrior;
 import org.maskstream.grounding.InstructionGrounder;
 import org.maskstream.grounding.MiniLmClassMatcher;
 import org.maskstream.metrics.IouCounts;
-import org.maskstream.model.MiniLm;
+import org.maskstream.model.FrozenTextModel;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,7 +39,7 @@ final class DetectorPriorRows {
 
     static DetectorPriorRows run(Path detectorFolder, List<Example> labeled) {
         DetectorPrior prior = DetectorPrior.standard(CocoDetector.shared(detectorFolder),
-                new InstructionGrounder(new MiniLmClassMatcher(MiniLm.shared())));
+                new InstructionGrounder(new MiniLmClassMatcher(FrozenTextModel.minilm())));
         prior.predict(List.of(labeled.get(0))); // warm-up: the first ONNX Runtime call allocates
         List<Scored> out = new ArrayList<>();
         for (Example e : labeled) {

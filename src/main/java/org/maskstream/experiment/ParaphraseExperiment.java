@@ -3,7 +3,7 @@ package org.maskstream.experiment;
 import org.maskstream.data.Example;
 import org.maskstream.data.synth.Phrasing;
 import org.maskstream.metrics.IouCounts;
-import org.maskstream.model.MiniLmTextEncoder;
+import org.maskstream.model.FrozenTextEncoder;
 import org.maskstream.model.ModelConfig;
 
 import java.io.PrintStream;
@@ -63,7 +63,7 @@ public final class ParaphraseExperiment {
                 SyntheticSplits.testSeed(budget.seed()), budget.test());
         List<Example> shuffled = withNextInstruction(data.test());
         List<Result> results = new ArrayList<>();
-        for (String encoder : List.of(MiniLmTextEncoder.ID, ModelConfig.SCRATCH)) {
+        for (String encoder : List.of(FrozenTextEncoder.MINILM_ID, ModelConfig.SCRATCH)) {
             log.printf(Locale.ROOT, "%s: training with the %s text encoder (%s)%n", NAME, encoder, budget.describe());
             Path dir = setup.workDir().resolve("text-" + encoder);
             ModelRuns.Training training = ModelRuns.train(data.train(), data.val(),

@@ -10,7 +10,7 @@ import org.maskstream.model.Decoder;
 import org.maskstream.model.MaskModel;
 import org.maskstream.model.SavedModel;
 import org.maskstream.metrics.IouCounts;
-import org.maskstream.model.MiniLmTextEncoder;
+import org.maskstream.model.FrozenTextEncoder;
 import org.maskstream.model.MobileNetImageEncoder;
 import org.maskstream.model.ModelConfig;
 import org.maskstream.model.PretrainedEncoders;
@@ -140,8 +140,8 @@ public final class RealSampleExperiment {
         String mobile = PretrainedEncoders.absolute(MobileNetImageEncoder.PREFIX + mobileNet);
         List<Model> models = List.of(
                 new Model("scratch image + scratch text", ModelConfig.SCRATCH, ModelConfig.SCRATCH, Decoder.UNET),
-                new Model("scratch image + minilm text", ModelConfig.SCRATCH, MiniLmTextEncoder.ID, Decoder.UNET),
-                new Model("mobilenet image + minilm text", mobile, MiniLmTextEncoder.ID, Decoder.UPCONV));
+                new Model("scratch image + minilm text", ModelConfig.SCRATCH, FrozenTextEncoder.MINILM_ID, Decoder.UNET),
+                new Model("mobilenet image + minilm text", mobile, FrozenTextEncoder.MINILM_ID, Decoder.UPCONV));
         SyntheticSplits synthetic = budget.data();
         Path pretrained = null;
         for (int i = 0; i < models.size(); i++) {
@@ -212,7 +212,7 @@ public final class RealSampleExperiment {
                 GROUNDED, budget.describe());
         Path base = setup.workDir().resolve("grounded-synthetic");
         ModelRuns.Training training = ModelRuns.train(synthetic.train(), synthetic.val(),
-                budget.trainOptions().model(c -> c.textEncoder(MiniLmTextEncoder.ID).prior(priorId)).build(), base, log,
+                budget.trainOptions().model(c -> c.textEncoder(FrozenTextEncoder.MINILM_ID).prior(priorId)).build(), base, log,
                 setup.reuse());
         String how = "synthetic scenes with simulated detections" + (training.divergence() != null
                 ? " (diverged: " + training.divergence() + ")" : "");

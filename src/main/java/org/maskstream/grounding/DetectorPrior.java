@@ -2,7 +2,7 @@ package org.maskstream.grounding;
 
 import org.maskstream.data.Example;
 import org.maskstream.data.Mask;
-import org.maskstream.model.MiniLm;
+import org.maskstream.model.FrozenTextModel;
 import org.maskstream.model.PriorSource;
 import org.maskstream.pretrained.PretrainedFiles;
 
@@ -77,7 +77,7 @@ public final class DetectorPrior implements PriorSource {
      */
     public static DetectorPrior open(Path folder) {
         return SHARED.computeIfAbsent(folder.toAbsolutePath().normalize(), f -> standard(CocoDetector.shared(f),
-                new InstructionGrounder(new MiniLmClassMatcher(MiniLm.shared()))));
+                new InstructionGrounder(new MiniLmClassMatcher(FrozenTextModel.minilm()))));
     }
 
     /**

@@ -1,6 +1,6 @@
 package org.maskstream.grounding;
 
-import org.maskstream.model.MiniLm;
+import org.maskstream.model.FrozenTextModel;
 
 import java.util.List;
 import java.util.Map;
@@ -22,11 +22,11 @@ public final class MiniLmClassMatcher implements ClassMatcher {
     public static final double THRESHOLD = 0.65;
     private static final int MAX_TOKENS = 16;
 
-    private final MiniLm lm;
+    private final FrozenTextModel lm;
     private final float[][] classVectors;
     private final Map<String, Integer> cache = new ConcurrentHashMap<>();
 
-    public MiniLmClassMatcher(MiniLm lm) {
+    public MiniLmClassMatcher(FrozenTextModel lm) {
         this.lm = lm;
         this.classVectors = embed(CocoClasses.NAMES);
     }
@@ -62,24 +62,24 @@ public final class MiniLmClassMatcher implements ClassMatcher {
 
     /** Unit-length mean-pooled sentence vectors, {@code [B][384]}. */
     private float[][] embed(List<String> texts) {
-        MiniLm.TokenStates st = lm.encode(texts, MAX_TOKENS);
-        float[][] out = new float[st.batch()][MiniLm.DIM];
+        FrozenTextModel.TokenStates st = lm.encode(texts, MAX_TOKENS);
+        float[][] out = new float[st.batch()][FrozenTextModel.DIM];
         for (int b = 0; b < st.batch(); b++) {
             double norm = 0;
             float count = 0;
             for (int t = 0; t < st.tokens(); t++) {
                 float m = st.mask()[b * st.tokens() + t];
                 count += m;
-                for (int k = 0; k < MiniLm.DIM; k++) {
-                    out[b][k] += m * st.states()[(b * st.tokens() + t) * MiniLm.DIM + k];
+                for (int k = 0; k < FrozenTextModel.DIM; k++) {
+                    out[b][k] += m * st.states()[(b * st.tokens() + t) * FrozenTextModel.DIM + k];
                 }
             }
-            for (int k = 0; k < MiniLm.DIM; k++) {
+            for (int k = 0; k < FrozenTextModel.DIM; k++) {
                 out[b][k] /= count;
                 norm += out[b][k] * out[b][k];
             }
             float inv = (float) (1 / Math.sqrt(norm));
-            for (int k = 0; k < MiniLm.DIM; k++) {
+            for (int k = 0; k < FrozenTextModel.DIM; k++) {
                 out[b][k] *= inv;
             }
         }

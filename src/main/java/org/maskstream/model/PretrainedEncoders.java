@@ -3,7 +3,8 @@ package org.maskstream.model;
 import java.nio.file.Path;
 
 /**
- * The encoders that are not trained from scratch, by their {@code config.json} id: text {@value MiniLmTextEncoder#ID}
+ * The encoders that are not trained from scratch, by their {@code config.json} id: text {@value FrozenTextEncoder#MINILM_ID} and
+ * {@value FrozenTextEncoder#E5_SMALL_ID}
  * and image {@code mobilenet:PATH}. {@link MaskNet#build} asks here for any id other than {@code scratch}.
  */
 public final class PretrainedEncoders {
@@ -36,9 +37,11 @@ public final class PretrainedEncoders {
     /** @throws IllegalArgumentException when the id is unknown */
     public static TextEncoder text(ModelConfig config) {
         String id = config.textEncoder();
-        if (MiniLmTextEncoder.ID.equals(id)) {
-            return new MiniLmTextEncoder(config.maxTokens(), config.dim());
+        FrozenTextEncoder frozen = id == null ? null : FrozenTextEncoder.of(id, config.maxTokens(), config.dim());
+        if (frozen != null) {
+            return frozen;
         }
-        throw new IllegalArgumentException("unknown text encoder '" + id + "': use 'scratch' or 'minilm'");
+        throw new IllegalArgumentException("unknown text encoder '" + id + "': use 'scratch', '"
+                + FrozenTextEncoder.MINILM_ID + "' or '" + FrozenTextEncoder.E5_SMALL_ID + "'");
     }
 }

@@ -1,7 +1,7 @@
 package org.maskstream.train;
 
 import org.maskstream.model.LossKind;
-import org.maskstream.model.MiniLmTextEncoder;
+import org.maskstream.model.FrozenTextEncoder;
 import org.maskstream.model.ModelConfig;
 
 import java.nio.file.Path;
@@ -126,7 +126,7 @@ public record TrainOptions(ModelConfig model, LossKind loss, int epochs, int bat
 
     public static final class Builder {
         // MiniLM reads words the training data never used, and trains faster than the scratch text layers
-        private final ModelConfig.Builder model = ModelConfig.builder().textEncoder(MiniLmTextEncoder.ID);
+        private final ModelConfig.Builder model = ModelConfig.builder().textEncoder(FrozenTextEncoder.MINILM_ID);
         private LossKind loss = LossKind.BCE_DICE;
         private int epochs = 20;
         private int batchSize = 32;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.maskstream.cli.Main;
+import org.maskstream.metrics.IouCounts;
 import org.maskstream.util.Json;
 
 import java.io.PrintWriter;
@@ -11,6 +12,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,7 +48,7 @@ class RobustnessExperimentTest {
         assertEquals(List.of("minilm", "scratch"), List.of(now.get("model").get("textEncoder").asText(),
                 before.get("model").get("textEncoder").asText()));
         JsonNode speed = json.get("speed");
-        assertEquals(3, speed.size());
+        assertEquals(4, speed.size());
         for (JsonNode row : speed) {
             assertTrue(row.get("ms_before").asDouble() > 0 && row.get("ms_now").asDouble() > 0, row.toString());
             assertTrue(md.contains("| " + row.get("what").asText() + " | "), row + " in\n" + md);
@@ -57,6 +59,23 @@ class RobustnessExperimentTest {
         for (JsonNode arm : json.get("arms")) {
             checkArm(arm, md);
         }
+        assertEquals(2, md.lines().filter(l -> l.startsWith("**Clean bar")).count(), "one clean-bar line per arm");
+    }
+
+    @Test
+    void cleanBarSentenceNamesTheWorstSeedsGap() {
+        assertEquals("**Clean bar (fg IoU >= 0.80 for every seed): 1 of 2 seeds reach it; the worst misses by 0.100.**",
+                RobustnessExperiment.cleanBarSentence(List.of(seed(0.85), seed(0.70))));
+        assertEquals("**Clean bar (fg IoU >= 0.80 for every seed): met by all 2 seeds.**",
+                RobustnessExperiment.cleanBarSentence(List.of(seed(0.80), seed(0.91))));
+        RobustnessExperiment.SeedRun diverged = new RobustnessExperiment.SeedRun(3, Map.of(), 1, 1, false, "NaN",
+                Map.of());
+        assertTrue(RobustnessExperiment.cleanBarSentence(List.of(seed(0.9), diverged)).contains("not met"));
+    }
+
+    private static RobustnessExperiment.SeedRun seed(double cleanFgIou) {
+        return new RobustnessExperiment.SeedRun(1, Map.of(), 1, 1, false, null,
+                Map.of(Perturbation.CLEAN, new IouCounts(1, 1, 0, 0, 0, cleanFgIou, 1, 1)));
     }
 
     private static void checkArm(JsonNode arm, String md) {

@@ -8,7 +8,7 @@ import org.maskstream.data.Dataset;
 import org.maskstream.data.DatasetReader;
 import org.maskstream.data.Example;
 import org.maskstream.model.MaskNet;
-import org.maskstream.model.MiniLmTextEncoder;
+import org.maskstream.model.FrozenTextEncoder;
 import org.maskstream.model.ModelConfig;
 import org.maskstream.model.SavedModel;
 
@@ -48,7 +48,7 @@ public final class GroundedFixture {
     public static Path save(Path dir) {
         Engine.getInstance().setRandomSeed(3);
         ModelConfig config = ModelConfig.builder().dim(16).layers(1).heads(2).inputSize(SIZE).maxTokens(16)
-                .textEncoder(MiniLmTextEncoder.ID).prior(priorId()).build();
+                .textEncoder(FrozenTextEncoder.MINILM_ID).prior(priorId()).build();
         MaskNet net = MaskNet.build(config);
         try (NDManager manager = NDManager.newBaseManager()) {
             net.initialize(manager, DataType.FLOAT32, net.inputShapes(1));

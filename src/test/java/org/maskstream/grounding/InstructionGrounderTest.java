@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.maskstream.grounding.InstructionGrounder.Choice;
 import org.maskstream.grounding.InstructionGrounder.Grounding;
 import org.maskstream.grounding.InstructionGrounder.Kind;
-import org.maskstream.model.MiniLm;
+import org.maskstream.model.FrozenTextModel;
 
 import java.util.List;
 
@@ -59,7 +59,7 @@ class InstructionGrounderTest {
 
     @Test
     void theEncoderGroundsWordsTheTableLacksAndNotSceneWords() {
-        InstructionGrounder lm = new InstructionGrounder(new MiniLmClassMatcher(MiniLm.shared()));
+        InstructionGrounder lm = new InstructionGrounder(new MiniLmClassMatcher(FrozenTextModel.minilm()));
         assertGrounds(lm, "turn the automobile into a boat", Kind.CHANGE, Choice.BEST, "car");
         assertGrounds(lm, "put sunglasses on the kitty", Kind.ADD, Choice.BEST, "cat");
         assertGrounds(lm, "make the sky orange", Kind.CHANGE, Choice.BEST);

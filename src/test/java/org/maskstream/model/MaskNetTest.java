@@ -132,7 +132,7 @@ class MaskNetTest {
                 () -> Batches.prepare(net, examples.get(0).image(), "x", null, new float[plane - 1]));
         assertTrue(bad.getMessage().contains("needs " + plane), bad.getMessage());
         IllegalArgumentException frozen = assertThrows(IllegalArgumentException.class, () -> ModelConfig.builder()
-                .imageEncoder("mobilenet:/x.onnx").decoder(Decoder.UPCONV).textEncoder(MiniLmTextEncoder.ID)
+                .imageEncoder("mobilenet:/x.onnx").decoder(Decoder.UPCONV).textEncoder(FrozenTextEncoder.MINILM_ID)
                 .prior("test:any").build());
         assertTrue(frozen.getMessage().contains("a prior channel needs the scratch image encoder"),
                 frozen.getMessage());

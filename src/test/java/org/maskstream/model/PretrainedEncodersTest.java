@@ -35,8 +35,8 @@ class PretrainedEncodersTest {
 
     @Test
     void miniLmNetworkPredictsAMaskPerExample() {
-        MaskNet net = MaskNet.build(config().textEncoder(MiniLmTextEncoder.ID).build());
-        assertEquals(new ai.djl.ndarray.types.Shape(12, MiniLm.DIM), net.textEncoder().inputShape());
+        MaskNet net = MaskNet.build(config().textEncoder(FrozenTextEncoder.MINILM_ID).build());
+        assertEquals(new ai.djl.ndarray.types.Shape(12, FrozenTextModel.DIM), net.textEncoder().inputShape());
         List<Example> examples = scenes(3, new Random(1), "remove").stream().map(TwoSquares::example).toList();
         try (NDManager manager = NDManager.newBaseManager()) {
             net.initialize(manager, DataType.FLOAT32, net.inputShapes(3));
@@ -58,7 +58,7 @@ class PretrainedEncodersTest {
                 () -> MaskNet.build(config().imageEncoder(id).decoder(Decoder.UNET).build()));
         assertTrue(unet.getMessage().contains("upconv"), unet.getMessage());
 
-        MaskNet net = MaskNet.build(config().imageEncoder(id).textEncoder(MiniLmTextEncoder.ID)
+        MaskNet net = MaskNet.build(config().imageEncoder(id).textEncoder(FrozenTextEncoder.MINILM_ID)
                 .decoder(Decoder.UPCONV).build());
         Path model = dir.resolve("model");
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -66,7 +66,7 @@ class PretrainedEncodersTest {
             SavedModel.save(net, Map.of(), model);
         }
         assertEquals(id, SavedModel.config(model).imageEncoder());
-        assertEquals(MiniLmTextEncoder.ID, SavedModel.config(model).textEncoder());
+        assertEquals(FrozenTextEncoder.MINILM_ID, SavedModel.config(model).textEncoder());
         Example example = scenes(1, new Random(2), "remove").get(0).example();
         try (MaskModel loaded = SavedModel.load(model)) {
             assertEquals(SIZE * SIZE, loaded.predict(List.of(example.image()), List.of(example.instruction()))
@@ -95,7 +95,7 @@ class PretrainedEncodersTest {
                 .model(m -> m.inputSize(SIZE).dim(16).heads(2).layers(1).decoder(Decoder.UPCONV)).epochs(30)
                 .batchSize(16).warmupSteps(10).learningRate(2e-3f).flip(false)
                 .checkpoints(false).progress(false).seed(5);
-        Trainer.train(train, List.of(), opts.model(m -> m.textEncoder(MiniLmTextEncoder.ID)).build(),
+        Trainer.train(train, List.of(), opts.model(m -> m.textEncoder(FrozenTextEncoder.MINILM_ID)).build(),
                 dir.resolve("minilm"));
         Trainer.train(train, List.of(), opts.model(m -> m.textEncoder(ModelConfig.SCRATCH)).build(),
                 dir.resolve("scratch"));

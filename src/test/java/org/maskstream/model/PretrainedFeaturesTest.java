@@ -26,14 +26,14 @@ class PretrainedFeaturesTest {
 
     @Test
     void miniLmGivesPerTokenStatesWithAMaskThatIgnoresPadding() {
-        MiniLm lm = MiniLm.shared();
+        FrozenTextModel lm = FrozenTextModel.minilm();
         List<String> sentences = List.of("remove the cat", "put some fries on the plate next to the burger", "hi");
-        MiniLm.TokenStates batch = lm.encode(sentences, 32);
+        FrozenTextModel.TokenStates batch = lm.encode(sentences, 32);
         int[] lengths = sentences.stream().mapToInt(s -> lm.tokenIds(s, 32).length).toArray();
         int longest = Math.max(lengths[0], Math.max(lengths[1], lengths[2]));
         assertEquals(3, batch.batch());
         assertEquals(longest, batch.tokens());
-        assertEquals(3 * longest * MiniLm.DIM, batch.states().length);
+        assertEquals(3 * longest * FrozenTextModel.DIM, batch.states().length);
         assertEquals(3, lengths[2], "[CLS] hi [SEP]");
         for (int b = 0; b < 3; b++) {
             for (int t = 0; t < longest; t++) {
@@ -42,10 +42,10 @@ class PretrainedFeaturesTest {
         }
         // With a correct attention mask, padding does not change a sentence's states: compare with it alone.
         for (int b = 0; b < 3; b++) {
-            MiniLm.TokenStates alone = lm.encode(List.of(sentences.get(b)), 32);
+            FrozenTextModel.TokenStates alone = lm.encode(List.of(sentences.get(b)), 32);
             assertEquals(lengths[b], alone.tokens());
-            for (int k = 0; k < lengths[b] * MiniLm.DIM; k++) {
-                assertEquals(alone.states()[k], batch.states()[b * longest * MiniLm.DIM + k], 1e-4,
+            for (int k = 0; k < lengths[b] * FrozenTextModel.DIM; k++) {
+                assertEquals(alone.states()[k], batch.states()[b * longest * FrozenTextModel.DIM + k], 1e-4,
                         "sentence " + b + " value " + k);
             }
         }
@@ -53,7 +53,7 @@ class PretrainedFeaturesTest {
 
     @Test
     void miniLmCutsLongSentencesAndKeepsTheClosingSeparator() {
-        MiniLm lm = MiniLm.shared();
+        FrozenTextModel lm = FrozenTextModel.minilm();
         long[] full = lm.tokenIds("make the small red circle on the far left of the picture blue", 64);
         long[] cut = lm.tokenIds("make the small red circle on the far left of the picture blue", 6);
         assertEquals(6, cut.length);

