@@ -216,9 +216,9 @@ public final class ExperimentCommand implements Runnable {
                 throw new UserError("--seeds must be at least 1, got " + seeds);
             }
             if (textEncoder != null && !ModelConfig.SCRATCH.equals(textEncoder)
-                    && FrozenTextEncoder.of(textEncoder, 2, 1) == null) {
-                throw new UserError("--text-encoder: unknown encoder '" + textEncoder + "'; use scratch, "
-                        + FrozenTextEncoder.MINILM_ID + " or " + FrozenTextEncoder.E5_SMALL_ID);
+                    && !FrozenTextEncoder.IDS.contains(textEncoder)) {
+                throw new UserError("--text-encoder: unknown encoder '" + textEncoder + "'; use scratch or one of "
+                        + String.join(", ", FrozenTextEncoder.IDS));
             }
             Duration perModel = options.quick ? RobustnessExperiment.QUICK_TIME : RobustnessExperiment.FULL_TIME;
             if (budget != null) {

@@ -38,6 +38,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class FrozenTextEncoder implements TextEncoder {
     public static final String MINILM_ID = "minilm";
     public static final String E5_SMALL_ID = "e5-small";
+    /** Every id {@link #of} knows. */
+    public static final List<String> IDS = List.of(MINILM_ID, E5_SMALL_ID);
     public static final int CACHE_LIMIT = 20_000;
     /** Sentences per encoder call: one call per short sentence costs several times its arithmetic. */
     static final int ENCODE_BATCH = 64;

@@ -41,7 +41,7 @@ public final class PretrainedEncoders {
         if (frozen != null) {
             return frozen;
         }
-        throw new IllegalArgumentException("unknown text encoder '" + id + "': use 'scratch', '"
-                + FrozenTextEncoder.MINILM_ID + "' or '" + FrozenTextEncoder.E5_SMALL_ID + "'");
+        throw new IllegalArgumentException("unknown text encoder '" + id + "': use scratch or one of "
+                + String.join(", ", FrozenTextEncoder.IDS));
     }
 }
