@@ -34,7 +34,8 @@ public final class DemoModel {
     public static final Path DEFAULT_DIR = Path.of(System.getProperty("user.home"), ".cache", "maskstream", "demo-model");
     static final String RECIPE = "TRAINED_BY.txt";
     /** Changes with {@link #recipe()} or the {@code train} defaults, so a model trained by an older one is redone. */
-    private static final String RECIPE_LINE = "recipe 3: the train defaults of issue 18, weak model by steps";
+    private static final String RECIPE_LINE = "recipe 4: the train defaults of issue 18 (e5-small text, 24 epochs),"
+            + " weak model by steps";
     static final int SIZE = 64;
     private static final long TRAIN_SEED = 11;
     private static final long VALIDATION_SEED = 12;
@@ -45,7 +46,7 @@ public final class DemoModel {
     public static final Path WEAK_DIR = DEFAULT_DIR.resolveSibling("demo-model-weak");
     /**
      * The weak model's training: a few dozen steps, far from what the data allows. Counted in steps, not time: the
-     * examples' preparation (MiniLM) would take a short time budget whole on a slow machine.
+     * examples' preparation (the text encoder) would take a short time budget whole on a slow machine.
      */
     static final int WEAK_STEPS = 40;
     private static final int BATCH = 16;

@@ -10,12 +10,13 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Text encoders {@value #MINILM_ID} and {@value #E5_SMALL_ID}: the per-token states of a frozen pretrained sentence
@@ -27,9 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code [T]}; the block maps {@code NDList(states [B, T, 384], mask [B, T])} to
  * {@code NDList(tokens [B, T, d], mask [B, T])}.
  *
- * <p>Cache: {@link #prepare} remembers each distinct instruction's states (up to {@value #CACHE_LIMIT} of them), so
- * repeated instructions and every epoch after the first cost no ONNX call. The states depend only on the sentence
- * and {@code maxTokens}, not on the trained adapter, so the cache belongs to the process, like {@link FrozenTextModel}
+ * <p>Cache: {@link #prepare} remembers each distinct instruction's states (up to {@value #CACHE_LIMIT} of them; when
+ * full, it evicts the least useful by Caffeine's frequency-and-recency policy), so repeated instructions and every
+ * epoch after the first cost no ONNX call. The states depend only on the sentence and {@code maxTokens}, not on the trained adapter, so the cache belongs to the process, like {@link FrozenTextModel}
  * itself: a model version swapped into a running job, a fine-tuning run and the model it started from all reuse
  * what any of them encoded. Each entry holds {@code maxTokens * 385} floats: 24.6 KB at 16 tokens, so the full
  * cache is at most about {@code CACHE_LIMIT * 24.6 KB} = 490 MB and, for 2,000 training scenes (4,000 with flips),
@@ -45,12 +46,22 @@ public final class FrozenTextEncoder implements TextEncoder {
     static final int ENCODE_BATCH = 64;
 
     /** Keyed by {@link #cacheKey}: the states of one sentence by one set of weights, cut to one {@code maxTokens}. */
-    private static final Map<String, EncodedText> CACHE = new ConcurrentHashMap<>();
+    // size-bounded with eviction: a full cache still takes the new instructions a long-running job meets, and
+    // training's one-off rephrasings are what it drops first
+    private static final Cache<String, EncodedText> CACHE = Caffeine.newBuilder().maximumSize(CACHE_LIMIT).build();
 
     private final String id;
     private final FrozenTextModel.Weights weights;
     private final int maxTokens;
     private final Block block;
+
+    /**
+     * Forgets every cached state, so that the next {@link #prepare} pays what it pays in a fresh process: an
+     * experiment that trains or times several models in one process measures each as a separate run would be.
+     */
+    public static void clearCache() {
+        CACHE.invalidateAll();
+    }
 
     private FrozenTextEncoder(String id, FrozenTextModel.Weights weights, int maxTokens, int dim) {
         this.id = id;
@@ -83,14 +94,14 @@ public final class FrozenTextEncoder implements TextEncoder {
         return prepareAll(List.of(instruction)).get(0);
     }
 
-    /** Each distinct instruction the cache lacks goes through MiniLM once, {@value #ENCODE_BATCH} to a call. */
+    /** Each distinct instruction the cache lacks goes through the frozen model once, {@value #ENCODE_BATCH} to a call. */
     @Override
     public List<EncodedText> prepareAll(List<String> instructions) {
         Map<String, EncodedText> found = new HashMap<>();
         List<String> missing = new ArrayList<>();
         for (String instruction : instructions) {
             if (!found.containsKey(instruction)) {
-                EncodedText cached = CACHE.get(cacheKey(instruction));
+                EncodedText cached = CACHE.getIfPresent(cacheKey(instruction));
                 found.put(instruction, cached);
                 if (cached == null) {
                     missing.add(instruction);
@@ -109,9 +120,7 @@ public final class FrozenTextEncoder implements TextEncoder {
                 System.arraycopy(states.mask(), i * t, mask, 0, t);
                 EncodedText encoded = new EncodedText(features, mask);
                 found.put(part.get(i), encoded);
-                if (CACHE.size() < CACHE_LIMIT) {
-                    CACHE.put(cacheKey(part.get(i)), encoded);
-                }
+                CACHE.put(cacheKey(part.get(i)), encoded);
             }
         }
         return instructions.stream().map(found::get).toList();

@@ -45,7 +45,7 @@ class RobustnessExperimentTest {
                 before.get("paraphrase").asBoolean()));
         assertEquals(List.of("loss", "none"), List.of(now.get("curriculum").asText(),
                 before.get("curriculum").asText()));
-        assertEquals(List.of("minilm", "scratch"), List.of(now.get("model").get("textEncoder").asText(),
+        assertEquals(List.of("e5-small", "scratch"), List.of(now.get("model").get("textEncoder").asText(),
                 before.get("model").get("textEncoder").asText()));
         JsonNode speed = json.get("speed");
         assertEquals(4, speed.size());

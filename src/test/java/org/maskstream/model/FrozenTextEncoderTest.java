@@ -27,6 +27,17 @@ class FrozenTextEncoderTest {
     }
 
     @Test
+    void aClearedCacheEncodesAgainToTheSameStates() {
+        String instruction = "turn the triangle below the ring gold";
+        FrozenTextEncoder encoder = FrozenTextEncoder.of(FrozenTextEncoder.E5_SMALL_ID, 16, 32);
+        TextEncoder.EncodedText first = encoder.prepare(instruction);
+        FrozenTextEncoder.clearCache();
+        TextEncoder.EncodedText again = encoder.prepare(instruction);
+        assertNotSame(first.features(), again.features(), "encoded anew, as in a fresh process");
+        assertArrayEquals(first.features(), again.features(), 1e-5f);
+    }
+
+    @Test
     void unknownIdsHaveNoEncoder() {
         assertNull(FrozenTextEncoder.of("bert", 16, 32));
     }

@@ -26,10 +26,10 @@ class TrainOptionsTest {
         TrainOptions opts = TrainOptions.builder().model(m -> m.inputSize(32).dim(16).heads(2)).epochs(3)
                 .model(m -> m.decoder(Decoder.UPCONV)).build();
         assertEquals(ModelConfig.builder().inputSize(32).dim(16).heads(2).decoder(Decoder.UPCONV)
-                .textEncoder(FrozenTextEncoder.MINILM_ID).vocabulary(WORDS)
+                .textEncoder(FrozenTextEncoder.E5_SMALL_ID).vocabulary(WORDS)
                 .build(), opts.modelConfig(WORDS));
         assertEquals(List.of(), opts.model().vocabulary(), "the words come from the training instructions");
-        assertEquals(ModelConfig.builder().textEncoder(FrozenTextEncoder.MINILM_ID).architecture(),
+        assertEquals(ModelConfig.builder().textEncoder(FrozenTextEncoder.E5_SMALL_ID).architecture(),
                 TrainOptions.builder().build().model(), "the defaults are ModelConfig's but for the text encoder");
     }
 
