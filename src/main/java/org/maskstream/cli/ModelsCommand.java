@@ -20,8 +20,8 @@ import java.util.concurrent.Callable;
                 + " detector, their labels) and where each is found; with --fetch, puts each into the cache:"
                 + " downloaded from its public origin and checked against its pinned SHA-256, or, without network,"
                 + " copied from a local folder (--from).",
-                "The text encoders all-MiniLM-L6-v2 and e5-small-v2 are not listed: they ship in Maven jars on the class"
-                        + " path."})
+                "The text encoders all-MiniLM-L6-v2 and e5-small-v2 are not listed: they ship in Maven jars on the"
+                        + " class path."})
 public final class ModelsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

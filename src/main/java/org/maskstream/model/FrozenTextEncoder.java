@@ -30,11 +30,11 @@ import java.util.Map;
  *
  * <p>Cache: {@link #prepare} remembers each distinct instruction's states (up to {@value #CACHE_LIMIT} of them; when
  * full, it evicts the least useful by Caffeine's frequency-and-recency policy), so repeated instructions and every
- * epoch after the first cost no ONNX call. The states depend only on the sentence and {@code maxTokens}, not on the trained adapter, so the cache belongs to the process, like {@link FrozenTextModel}
- * itself: a model version swapped into a running job, a fine-tuning run and the model it started from all reuse
- * what any of them encoded. Each entry holds {@code maxTokens * 385} floats: 24.6 KB at 16 tokens, so the full
- * cache is at most about {@code CACHE_LIMIT * 24.6 KB} = 490 MB and, for 2,000 training scenes (4,000 with flips),
- * under 100 MB.
+ * epoch after the first cost no ONNX call. The states depend only on the sentence and {@code maxTokens}, not on the
+ * trained adapter, so the cache belongs to the process, like {@link FrozenTextModel} itself: a model version swapped
+ * into a running job, a fine-tuning run and the model it started from all reuse what any of them encoded. Each entry
+ * holds {@code maxTokens * 385} floats: 24.6 KB at 16 tokens, so the full cache is at most about
+ * {@code CACHE_LIMIT * 24.6 KB} = 490 MB and, for 2,000 training scenes (4,000 with flips), under 100 MB.
  */
 public final class FrozenTextEncoder implements TextEncoder {
     public static final String MINILM_ID = "minilm";
@@ -94,7 +94,7 @@ public final class FrozenTextEncoder implements TextEncoder {
         return prepareAll(List.of(instruction)).get(0);
     }
 
-    /** Each distinct instruction the cache lacks goes through the frozen model once, {@value #ENCODE_BATCH} to a call. */
+    /** Each distinct instruction the cache lacks goes through the frozen model once, {@value #ENCODE_BATCH} a call. */
     @Override
     public List<EncodedText> prepareAll(List<String> instructions) {
         Map<String, EncodedText> found = new HashMap<>();

@@ -126,7 +126,7 @@ public record TrainOptions(ModelConfig model, LossKind loss, int epochs, int bat
 
     public static final class Builder {
         // a pretrained encoder reads words the training data never used, and trains faster than the scratch text
-        // layers; e5-small beat MiniLM on clean scenes and on paraphrases in docs/results/robustness.md
+        // layers; e5-small beat MiniLM on clean scenes and on paraphrases (docs/results/robustness-*-20-epochs.md)
         private final ModelConfig.Builder model = ModelConfig.builder().textEncoder(FrozenTextEncoder.E5_SMALL_ID);
         private LossKind loss = LossKind.BCE_DICE;
         // on 2 cores the defaults' 24 epochs of the README's benchmark data take 13 to 15 minutes (a --time-limit
