@@ -1,5 +1,6 @@
 package org.maskstream.experiment;
 
+import org.maskstream.data.Corruptions;
 import org.maskstream.data.Example;
 import org.maskstream.metrics.IouCounts;
 import org.maskstream.model.FrozenTextEncoder;
@@ -14,10 +15,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 /**
@@ -37,6 +40,8 @@ public final class RobustnessExperiment {
     public static final int SEEDS = 3;
     /** As the README's benchmark recipe generates its training set ({@code --instructions-per-scene 3}). */
     static final int TRAIN_INSTRUCTIONS_PER_SCENE = 3;
+    /** JPEG qualities (percent) milder than the perturbation's, scored to show where the model breaks. */
+    static final List<Integer> JPEG_CURVE = List.of(95, 75, 50);
     /** Examples the speed check trains and serves. */
     private static final int SPEED_EXAMPLES = 400;
 
@@ -77,9 +82,16 @@ public final class RobustnessExperiment {
             + " --no-paraphrase --curriculum none --text-encoder scratch`",
             TrainOptions.Builder::withoutRobustnessDefaults);
 
-    /** One trained model's scores. */
+    /**
+     * One trained model's scores.
+     *
+     * @param byKind    each perturbation's scores split by the reference kind of the scene ({@code colour},
+     *                  {@code position}, {@code size}); they merge into {@code scores}
+     * @param jpegCurve the clean scenes through JPEG at each of {@link #JPEG_CURVE}'s qualities (percent)
+     */
     public record SeedRun(long trainSeed, Map<String, Object> options, double trainSeconds, int epochs,
-                          boolean timeLimited, String divergence, Map<Perturbation, IouCounts> scores) {
+                          boolean timeLimited, String divergence, Map<Perturbation, IouCounts> scores,
+                          Map<Perturbation, Map<String, IouCounts>> byKind, Map<Integer, IouCounts> jpegCurve) {
         boolean hasScores() {
             return !scores.isEmpty();
         }
@@ -109,8 +121,15 @@ public final class RobustnessExperiment {
         long testSeed = SyntheticSplits.testSeed(budget.seed());
         Perturbation.TestScenes test = Perturbation.TestScenes.generate(budget.size(), testSeed, budget.test());
         Map<Perturbation, Perturbation.Perturbed> sets = new EnumMap<>(Perturbation.class);
+        Map<Perturbation, Map<Example, String>> kinds = new EnumMap<>(Perturbation.class);
         for (Perturbation p : Perturbation.values()) {
             sets.put(p, p.apply(test, testSeed));
+            kinds.put(p, referenceKinds(sets.get(p).examples(), test));
+        }
+        Map<Integer, List<Example>> jpegSets = new LinkedHashMap<>();
+        for (int quality : JPEG_CURVE) {
+            jpegSets.put(quality, test.clean().stream().map(e -> new Example(e.id() + "#jpeg" + quality,
+                    Corruptions.jpeg(e.image(), quality / 100f), e.instruction(), e.mask())).toList());
         }
         Map<String, List<SeedRun>> runs = new LinkedHashMap<>();
         for (Arm arm : arms) {
@@ -126,27 +145,40 @@ public final class RobustnessExperiment {
                         .build();
                 ModelRuns.Training training = ModelRuns.train(data.train(), data.val(), opts, dir, log, setup.reuse());
                 Map<Perturbation, IouCounts> scores = new EnumMap<>(Perturbation.class);
+                Map<Perturbation, Map<String, IouCounts>> byKind = new EnumMap<>(Perturbation.class);
+                Map<Integer, IouCounts> jpegCurve = new LinkedHashMap<>();
                 if (training.hasModel()) {
                     try (MaskModel model = SavedModel.load(dir)) {
                         for (Perturbation p : Perturbation.values()) {
-                            scores.put(p, Evaluator.evaluate(model, sets.get(p).examples()));
+                            Map<String, IouCounts> split = new TreeMap<>();
+                            Map<Example, String> kindOf = kinds.get(p);
+                            scores.put(p, Evaluator.evaluate(model, sets.get(p).examples(),
+                                    (e, mask, counts) -> split.merge(kindOf.get(e), counts, IouCounts::merge), null));
+                            byKind.put(p, split);
                         }
+                        jpegSets.forEach((quality, examples) ->
+                                jpegCurve.put(quality, Evaluator.evaluate(model, examples)));
                     }
                     log.printf(Locale.ROOT, "%s: %s seed %d: fg IoU %.3f clean%n", NAME, arm.name(), trainSeed,
                             scores.get(Perturbation.CLEAN).fgIou());
                 }
                 armRuns.add(new SeedRun(trainSeed, opts.describe(), training.result().seconds(), training.result().history().size(),
-                        training.result().stoppedEarly(), training.divergence(), scores));
+                        training.result().stoppedEarly(), training.divergence(), scores, byKind, jpegCurve));
             }
             runs.put(arm.name(), armRuns);
         }
         Map<String, List<Row>> rows = new LinkedHashMap<>();
         runs.forEach((arm, armRuns) -> rows.put(arm, rows(armRuns)));
+        String encoderId = arms.get(0).options().apply(budget.trainDefaults()).build().model().textEncoder();
+        FrozenTextEncoder frozen = FrozenTextEncoder.of(encoderId, 1, 1);
+        List<EncoderVocabulary.Row> vocabulary = frozen == null ? List.of()
+                : EncoderVocabulary.measure(frozen.frozenModel());
         int speedExamples = Math.min(SPEED_EXAMPLES, Math.min(data.train().size(), test.clean().size()));
         List<DefaultsSpeed.Row> speed = DefaultsSpeed.measure(arms.get(0).options(),
                 data.train().subList(0, speedExamples),
                 test.clean().subList(0, speedExamples), setup.workDir(), log);
-        write(setup, budget, perModel, arms, data, sets, runs, rows, speed, speedExamples, report);
+        write(setup, budget, perModel, arms, data, sets, runs, rows, speed, speedExamples, encoderId, vocabulary,
+                report);
         return rows;
     }
 
@@ -166,6 +198,64 @@ public final class RobustnessExperiment {
                     values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN), clean - mean));
         }
         return rows;
+    }
+
+    /** Each example's reference kind, by identity: the perturbed examples are in the test scenes' order. */
+    private static Map<Example, String> referenceKinds(List<Example> examples, Perturbation.TestScenes test) {
+        Map<Example, String> kinds = new IdentityHashMap<>();
+        for (int i = 0; i < examples.size(); i++) {
+            kinds.put(examples.get(i), test.scenes().get(i).reference().kind());
+        }
+        return kinds;
+    }
+
+    /** How many test scenes have each reference kind, from the first seed that left scores. */
+    private static Map<String, Long> kindCounts(List<SeedRun> runs) {
+        Map<String, Long> counts = new TreeMap<>();
+        runs.stream().filter(SeedRun::hasScores).findFirst().ifPresent(r ->
+                r.byKind().get(Perturbation.CLEAN).forEach((kind, c) -> counts.put(kind, c.n())));
+        return counts;
+    }
+
+    /** Mean fg IoU over the seeds of each perturbation, split by the reference kind of the scene. */
+    static String byKindTable(List<SeedRun> runs, Map<String, Long> counts) {
+        if (counts.isEmpty()) {
+            return "";
+        }
+        List<String> header = new ArrayList<>(List.of("perturbation"));
+        counts.forEach((kind, n) -> header.add(kind + " references (" + n + ")"));
+        Markdown table = new Markdown(header.toArray(String[]::new));
+        for (Perturbation p : Perturbation.values()) {
+            List<Object> cells = new ArrayList<>(List.of(p.label()));
+            for (String kind : counts.keySet()) {
+                cells.add(runs.stream().filter(SeedRun::hasScores).map(r -> r.byKind().get(p).get(kind))
+                        .filter(java.util.Objects::nonNull).mapToDouble(IouCounts::fgIou).average()
+                        .orElse(Double.NaN));
+            }
+            table.row(cells.toArray());
+        }
+        return "Fg IoU by what the instruction's reference names (mean over the seeds): a colour (\"the blue star\"),"
+                + " a position (\"the left circle\") or a size (\"the largest square\").\n\n" + table + "\n";
+    }
+
+    /** Mean fg IoU over the seeds at each JPEG quality, the perturbation's own last. */
+    static String jpegTable(List<SeedRun> runs, List<Row> rows) {
+        List<SeedRun> scored = runs.stream().filter(SeedRun::hasScores).toList();
+        if (scored.isEmpty()) {
+            return "";
+        }
+        double clean = rows.get(0).mean();
+        Markdown table = new Markdown("JPEG quality", "fg IoU, mean", "drop from clean");
+        for (int quality : JPEG_CURVE) {
+            double mean = scored.stream().mapToDouble(r -> r.jpegCurve().get(quality).fgIou()).average()
+                    .orElse(Double.NaN);
+            table.row(quality, mean, clean - mean);
+        }
+        Row jpeg = rows.stream().filter(r -> r.perturbation() == Perturbation.JPEG).findFirst().orElseThrow();
+        table.row(Math.round(Perturbation.Constants.JPEG_QUALITY * 100) + " (the perturbation)", jpeg.mean(),
+                jpeg.drop());
+        return "The clean test scenes through milder JPEG: where the model starts to lose the objects.\n\n" + table
+                + "\n";
     }
 
     /** Whether every seed reached {@link #CLEAN_BAR} on clean scenes and, if not, by how much the worst missed. */
@@ -193,7 +283,7 @@ public final class RobustnessExperiment {
     private static void write(Setup setup, Budget budget, Duration perModel, List<Arm> arms, SyntheticSplits data,
                               Map<Perturbation, Perturbation.Perturbed> sets, Map<String, List<SeedRun>> runs,
                               Map<String, List<Row>> rows, List<DefaultsSpeed.Row> speed, int speedExamples,
-                              Report report) {
+                              String encoderId, List<EncoderVocabulary.Row> vocabulary, Report report) {
         Map<String, Object> json = report.json(Map.of("data", data.describe(), "budget", budget,
                 "time_per_model", shortForm(perModel), "seeds", runs.values().iterator().next().size()));
         Map<String, Object> perturbations = new LinkedHashMap<>();
@@ -219,6 +309,16 @@ public final class RobustnessExperiment {
                 Map<String, Object> scores = new LinkedHashMap<>();
                 r.scores().forEach((p, c) -> scores.put(p.key(), c.asMap()));
                 m.put("scores", scores);
+                Map<String, Object> byKind = new LinkedHashMap<>();
+                r.byKind().forEach((p, split) -> {
+                    Map<String, Object> kinds = new LinkedHashMap<>();
+                    split.forEach((kind, c) -> kinds.put(kind, c.asMap()));
+                    byKind.put(p.key(), kinds);
+                });
+                m.put("scores_by_reference_kind", byKind);
+                Map<String, Object> jpeg = new LinkedHashMap<>();
+                r.jpegCurve().forEach((quality, c) -> jpeg.put(String.valueOf(quality), c.asMap()));
+                m.put("jpeg_quality_curve", jpeg);
                 models.add(m);
             }
             a.put("models", models);
@@ -239,6 +339,11 @@ public final class RobustnessExperiment {
         }
         json.put("arms", armsJson);
         json.put("speed", speed.stream().map(DefaultsSpeed.Row::asMap).toList());
+        if (!vocabulary.isEmpty()) {
+            json.put("text_encoder_vocabulary", Map.of("text_encoder", encoderId, "known_share",
+                    EncoderVocabulary.knownShare(vocabulary),
+                    "categories", vocabulary.stream().map(EncoderVocabulary.Row::asMap).toList()));
+        }
 
         StringBuilder md = new StringBuilder();
         md.append(report.markdownHeader("Robustness: " + (arms.size() > 1 ? "the default model with and without"
@@ -286,6 +391,11 @@ public final class RobustnessExperiment {
                             + " at most %.2f fg IoU.** Another scene's instruction should cost much more: it"
                             + " measures how far the masks follow the words at all.%n%n", within,
                     Perturbation.values().length - 2, MAX_DROP));
+            md.append(byKindTable(runs.get(arm.name()), kindCounts(runs.get(arm.name()))));
+            md.append(jpegTable(runs.get(arm.name()), rows.get(arm.name())));
+        }
+        if (!vocabulary.isEmpty()) {
+            md.append(EncoderVocabulary.markdown(encoderId, vocabulary));
         }
         md.append("## Speed: the demo model with the defaults from before and from now\n\n");
         md.append(String.format(Locale.ROOT, "The demo's architecture (`DemoModel.recipe`) trained briefly with each"

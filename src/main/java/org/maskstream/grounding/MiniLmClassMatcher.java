@@ -28,7 +28,7 @@ public final class MiniLmClassMatcher implements ClassMatcher {
 
     public MiniLmClassMatcher(FrozenTextModel lm) {
         this.lm = lm;
-        this.classVectors = embed(CocoClasses.NAMES);
+        this.classVectors = lm.sentenceEmbeddings(CocoClasses.NAMES, MAX_TOKENS);
     }
 
     @Override
@@ -44,45 +44,8 @@ public final class MiniLmClassMatcher implements ClassMatcher {
     }
 
     public Match best(String word) {
-        float[] v = embed(List.of(word))[0];
-        int best = -1;
-        double bestSim = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c < classVectors.length; c++) {
-            double s = 0;
-            for (int k = 0; k < v.length; k++) {
-                s += v[k] * classVectors[c][k];
-            }
-            if (s > bestSim) {
-                bestSim = s;
-                best = c;
-            }
-        }
-        return new Match(best, bestSim);
-    }
-
-    /** Unit-length mean-pooled sentence vectors, {@code [B][384]}. */
-    private float[][] embed(List<String> texts) {
-        FrozenTextModel.TokenStates st = lm.encode(texts, MAX_TOKENS);
-        float[][] out = new float[st.batch()][FrozenTextModel.DIM];
-        for (int b = 0; b < st.batch(); b++) {
-            double norm = 0;
-            float count = 0;
-            for (int t = 0; t < st.tokens(); t++) {
-                float m = st.mask()[b * st.tokens() + t];
-                count += m;
-                for (int k = 0; k < FrozenTextModel.DIM; k++) {
-                    out[b][k] += m * st.states()[(b * st.tokens() + t) * FrozenTextModel.DIM + k];
-                }
-            }
-            for (int k = 0; k < FrozenTextModel.DIM; k++) {
-                out[b][k] /= count;
-                norm += out[b][k] * out[b][k];
-            }
-            float inv = (float) (1 / Math.sqrt(norm));
-            for (int k = 0; k < FrozenTextModel.DIM; k++) {
-                out[b][k] *= inv;
-            }
-        }
-        return out;
+        FrozenTextModel.Nearest n = FrozenTextModel.nearest(lm.sentenceEmbeddings(List.of(word), MAX_TOKENS)[0],
+                classVectors);
+        return new Match(n.index(), n.similarity());
     }
 }

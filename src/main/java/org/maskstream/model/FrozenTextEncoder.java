@@ -84,6 +84,11 @@ public final class FrozenTextEncoder implements TextEncoder {
         return id;
     }
 
+    /** The frozen model whose states this encoder adapts. */
+    public FrozenTextModel frozenModel() {
+        return FrozenTextModel.shared(weights);
+    }
+
     @Override
     public Shape inputShape() {
         return new Shape(maxTokens, FrozenTextModel.DIM);

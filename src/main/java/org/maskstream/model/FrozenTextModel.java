@@ -145,6 +145,55 @@ public final class FrozenTextModel {
         return cut;
     }
 
+    /**
+     * Sentence embeddings {@code [B][384]}: each sentence's token states averaged over its real tokens and scaled
+     * to unit length, the pooling both sets of weights were trained with, so their dot product is the similarity
+     * the encoder was taught.
+     */
+    public float[][] sentenceEmbeddings(List<String> sentences, int maxTokens) {
+        TokenStates s = encode(sentences, maxTokens);
+        float[][] out = new float[s.batch()][DIM];
+        for (int i = 0; i < s.batch(); i++) {
+            for (int t = 0; t < s.tokens(); t++) {
+                if (s.mask()[i * s.tokens() + t] > 0) {
+                    for (int d = 0; d < DIM; d++) {
+                        out[i][d] += s.states()[(i * s.tokens() + t) * DIM + d];
+                    }
+                }
+            }
+            double norm = 0;
+            for (float v : out[i]) {
+                norm += v * v;
+            }
+            float scale = (float) (1 / Math.sqrt(norm));
+            for (int d = 0; d < DIM; d++) {
+                out[i][d] *= scale;
+            }
+        }
+        return out;
+    }
+
+    /** The candidate most similar to a query, and the similarity. */
+    public record Nearest(int index, double similarity) {
+    }
+
+    /** The row of {@code candidates} ({@code [N][384]}, unit length) with the largest dot product with {@code query}. */
+    public static Nearest nearest(float[] query, float[][] candidates) {
+        int best = -1;
+        double bestSimilarity = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < candidates.length; k++) {
+            double s = 0;
+            for (int d = 0; d < query.length; d++) {
+                s += query[d] * candidates[k][d];
+            }
+            if (s > bestSimilarity) {
+                bestSimilarity = s;
+                best = k;
+            }
+        }
+        return new Nearest(best, bestSimilarity);
+    }
+
     /** The frozen encoder on a batch of sentences; T is the longest one's token count (at most {@code maxTokens}). */
     public synchronized TokenStates encode(List<String> sentences, int maxTokens) {
         if (sentences.isEmpty()) {

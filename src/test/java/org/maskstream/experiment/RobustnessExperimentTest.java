@@ -60,6 +60,10 @@ class RobustnessExperimentTest {
             checkArm(arm, md);
         }
         assertEquals(2, md.lines().filter(l -> l.startsWith("**Clean bar")).count(), "one clean-bar line per arm");
+        JsonNode vocabulary = json.get("text_encoder_vocabulary");
+        assertEquals("e5-small", vocabulary.get("text_encoder").asText());
+        assertEquals(4, vocabulary.get("categories").size());
+        assertTrue(md.contains("## Does the text encoder know the paraphrase words?"), md);
     }
 
     @Test
@@ -69,13 +73,13 @@ class RobustnessExperimentTest {
         assertEquals("**Clean bar (fg IoU >= 0.80 for every seed): met by all 2 seeds.**",
                 RobustnessExperiment.cleanBarSentence(List.of(seed(0.80), seed(0.91))));
         RobustnessExperiment.SeedRun diverged = new RobustnessExperiment.SeedRun(3, Map.of(), 1, 1, false, "NaN",
-                Map.of());
+                Map.of(), Map.of(), Map.of());
         assertTrue(RobustnessExperiment.cleanBarSentence(List.of(seed(0.9), diverged)).contains("not met"));
     }
 
     private static RobustnessExperiment.SeedRun seed(double cleanFgIou) {
         return new RobustnessExperiment.SeedRun(1, Map.of(), 1, 1, false, null,
-                Map.of(Perturbation.CLEAN, new IouCounts(1, 1, 0, 0, 0, cleanFgIou, 1, 1)));
+                Map.of(Perturbation.CLEAN, new IouCounts(1, 1, 0, 0, 0, cleanFgIou, 1, 1)), Map.of(), Map.of());
     }
 
     private static void checkArm(JsonNode arm, String md) {
@@ -92,6 +96,19 @@ class RobustnessExperimentTest {
         for (JsonNode model : arm.get("models")) {
             assertTrue(model.get("train_seconds").asDouble() > 0);
             assertEquals(Perturbation.values().length, model.get("scores").size());
+            JsonNode byKind = model.get("scores_by_reference_kind");
+            assertEquals(Perturbation.values().length, byKind.size());
+            for (Perturbation p : Perturbation.values()) {
+                long n = 0;
+                for (JsonNode kind : byKind.get(p.key())) {
+                    n += kind.get("n").asLong();
+                }
+                assertEquals(model.get("scores").get(p.key()).get("n").asLong(), n,
+                        p.key() + ": the kinds split every example once");
+            }
+            assertEquals(RobustnessExperiment.JPEG_CURVE.size(), model.get("jpeg_quality_curve").size());
         }
+        assertTrue(md.lines().anyMatch(l -> l.startsWith("| perturbation | colour references (")), md);
+        assertTrue(md.lines().anyMatch(l -> l.startsWith("| 25 (the perturbation) | ")), md);
     }
 }
