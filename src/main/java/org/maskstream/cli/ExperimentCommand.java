@@ -267,7 +267,8 @@ public final class ExperimentCommand implements Runnable {
         Float lr;
 
         @Option(names = "--reuse", description = "With --keep-models: score the models a previous run left there"
-                + " instead of training them again (their metrics.jsonl gives the curves and training times).")
+                + " instead of training them again: every run that ended, by its epochs or by the time limit (its finished.json"
+                + " gives the time and the stop, its metrics.jsonl the curves); a run killed midway is trained again.")
         boolean reuse;
 
         @Option(names = "--threads", description = "PyTorch CPU threads (default: one per core; on a busy shared"

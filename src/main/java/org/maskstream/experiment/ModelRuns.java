@@ -33,25 +33,32 @@ final class ModelRuns {
 
     /** Written beside a model whose training diverged, with the reason. */
     static final String DIVERGED = "diverged.txt";
+    /**
+     * Written beside a model once its training has ended, however it ended (all epochs or the time limit), with
+     * its time and whether the limit stopped it: the sign that {@code --reuse} may take the model as it is.
+     */
+    static final String FINISHED = "finished.json";
 
     /**
      * Trains into {@code dir}. A run whose loss stops being finite is reported, not fatal: the result is the best
      * epoch saved before it (with the epochs that finished) and {@link Training#divergence()} says why.
      *
-     * @param reuse when {@code dir} already holds a finished run of {@code opts.epochs()} epochs (or a diverged
-     *              one), take it instead of training again
+     * @param reuse when {@code dir} already holds a run that ended (all its epochs, stopped by the time limit, or
+     *              diverged), take it instead of training again
      */
     static Training train(List<Example> train, List<Example> val, TrainOptions opts, Path dir, PrintStream log,
                           boolean reuse) {
         if (reuse) {
-            Training done = finished(dir, opts.epochs());
+            Training done = finished(dir);
             if (done != null) {
                 log.println("reusing the model trained earlier in " + dir);
                 return done;
             }
         }
         try {
-            return new Training(Trainer.train(train, val, opts, dir), null);
+            TrainResult result = Trainer.train(train, val, opts, dir);
+            writeFinished(dir, result);
+            return new Training(result, null);
         } catch (TrainingDivergedException e) {
             log.println("training diverged: " + e.getMessage());
             try {
@@ -59,28 +66,43 @@ final class ModelRuns {
             } catch (IOException io) {
                 throw new UncheckedIOException("cannot write " + dir.resolve(DIVERGED), io);
             }
-            return new Training(fromDisk(dir), e.getMessage());
+            return new Training(fromDisk(dir, null, false), e.getMessage());
         }
     }
 
-    /** The run in {@code dir} when it finished {@code epochs} epochs or diverged; {@code null} otherwise. */
-    private static Training finished(Path dir, int epochs) {
+    private static void writeFinished(Path dir, TrainResult result) {
         try {
-            Path lines = dir.resolve(Trainer.METRICS_LINES);
-            String divergence = Files.exists(dir.resolve(DIVERGED)) ? Files.readString(dir.resolve(DIVERGED)) : null;
-            boolean complete = Files.exists(lines) && Files.readAllLines(lines).size() == epochs
-                    && Files.exists(dir.resolve(SavedModel.HASH));
-            return complete || divergence != null ? new Training(fromDisk(dir), divergence) : null;
+            Json.MAPPER.writeValue(dir.resolve(FINISHED).toFile(), Map.of("seconds", result.seconds(),
+                    "stopped_by_time_limit", result.stoppedEarly(), "epochs", result.history().size()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + dir.resolve(FINISHED), e);
+        }
+    }
+
+    /** The run in {@code dir} when it ended ({@link #FINISHED}) or diverged; {@code null} otherwise. */
+    static Training finished(Path dir) {
+        try {
+            if (Files.exists(dir.resolve(DIVERGED))) {
+                return new Training(fromDisk(dir, null, false), Files.readString(dir.resolve(DIVERGED)));
+            }
+            if (!Files.exists(dir.resolve(FINISHED)) || !Files.exists(dir.resolve(SavedModel.HASH))) {
+                return null;
+            }
+            var marker = Json.MAPPER.readTree(dir.resolve(FINISHED).toFile());
+            return new Training(fromDisk(dir, marker.path("seconds").asDouble(),
+                    marker.path("stopped_by_time_limit").asBoolean()), null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the earlier run in " + dir + ": " + e.getMessage(), e);
         }
     }
 
     /**
-     * What a run left in {@code dir}: the curves of {@code metrics.jsonl}, the best epoch of {@code metrics.json}
-     * (0 when none was saved), and as time the sum of the epochs' times.
+     * What a run left in {@code dir}: the curves of {@code metrics.jsonl} and the best epoch of {@code metrics.json}
+     * (0 when none was saved).
+     *
+     * @param seconds the run's time, or {@code null} for the sum of the epochs' times (a diverged run)
      */
-    private static TrainResult fromDisk(Path dir) {
+    private static TrainResult fromDisk(Path dir, Double seconds, boolean stoppedEarly) {
         List<EpochMetrics> history = new ArrayList<>();
         int best = 0;
         try {
@@ -96,7 +118,8 @@ final class ModelRuns {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the training run in " + dir + ": " + e.getMessage(), e);
         }
-        return new TrainResult(dir, best, List.copyOf(history), epochSeconds(history), true);
+        return new TrainResult(dir, best, List.copyOf(history), seconds != null ? seconds : epochSeconds(history),
+                stoppedEarly);
     }
 
     /** Training time as the sum of the epochs' times (training and per-epoch validation). */
