@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 """Writes the test fixtures of the `onnx` model kind: a tiny model with CLIPSeg's ONNX signature.
 
-    /usr/bin/python3 src/test/python/export_tiny_clipseg.py    # from the repository root; Debian python3-torch 1.13
+    /usr/bin/python3 src/test/python/export_tiny_clipseg.py OUT_DIR    # Debian python3-torch 1.13
+
+The build runs it before the tests (exec-maven-plugin, phase process-test-resources) with OUT_DIR
+target/test-classes/onnx, so the fixtures are made, not committed.
 
 Signature (the one Hugging Face's CLIPSeg export has): pixel_values float [B,3,352,352], input_ids int64 [B,T],
 attention_mask int64 [B,T] -> logits float [B,352,352]. Batch and sequence axes are dynamic.
@@ -12,20 +15,20 @@ channel mean g is averaged over 8x8 cells and repeated back to 352x352, and logi
 part" selects the light pixels of an image, "the dark part" the dark ones, and an instruction with neither word
 selects nothing: the mask follows both the image (position, normalisation) and the text (tokenizer, mask).
 
-Writes into src/test/resources/onnx/:
+Writes into OUT_DIR:
   tiny-clipseg/model.onnx, tokenizer.json, config.json   a complete model folder of kind onnx
   tiny-clipseg-176.onnx                                  the same with logits [B,176,176] (a mismatched output)
-The output is deterministic (no random weights); rerun after changing this file and commit what it writes.
+The output is deterministic (no random weights).
 """
 import json
 import os
 import string
+import sys
 
 import torch
 
 SIZE = 352
 CELL = 8
-OUT = os.path.join("src", "test", "resources", "onnx")
 SPECIAL = ["[PAD]", "[UNK]", "[CLS]", "[SEP]"]
 WORDS = ["the", "a", "an", "of", "on", "in", "to", "and", "part", "parts", "side", "make", "remove", "change",
          "add", "paint", "it", "area", "bright", "white", "light", "dark", "black"]
@@ -86,11 +89,11 @@ def export(upsample, path):
                                     "attention_mask": {0: "batch", 1: "sequence"}, "logits": {0: "batch"}})
 
 
-def main():
-    folder = os.path.join(OUT, "tiny-clipseg")
+def main(out):
+    folder = os.path.join(out, "tiny-clipseg")
     os.makedirs(folder, exist_ok=True)
     export(CELL, os.path.join(folder, "model.onnx"))
-    export(CELL // 2, os.path.join(OUT, "tiny-clipseg-176.onnx"))
+    export(CELL // 2, os.path.join(out, "tiny-clipseg-176.onnx"))
     with open(os.path.join(folder, "tokenizer.json"), "w") as f:
         json.dump(tokenizer_json(), f, indent=1)
         f.write("\n")
@@ -104,4 +107,6 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) != 2:
+        sys.exit("usage: export_tiny_clipseg.py OUT_DIR (the build passes target/test-classes/onnx)")
+    main(sys.argv[1])

@@ -18,7 +18,7 @@ public final class OnnxFixture {
     private OnnxFixture() {
     }
 
-    /** The committed folder (on the test class path). */
+    /** The folder the build wrote onto the test class path. */
     public static Path folder() {
         return resource("/onnx/tiny-clipseg");
     }
@@ -51,8 +51,9 @@ public final class OnnxFixture {
         try {
             return Path.of(OnnxFixture.class.getResource(name).toURI());
         } catch (URISyntaxException | NullPointerException e) {
-            throw new IllegalStateException(name + " is not on the test class path: run"
-                    + " src/test/python/export_tiny_clipseg.py", e);
+            throw new IllegalStateException(name + " is not on the test class path: the build writes it with"
+                    + " /usr/bin/python3 src/test/python/export_tiny_clipseg.py (Debian python3-torch) before the"
+                    + " tests; run mvn test-compile, not the IDE's own copy of the resources", e);
         }
     }
 }
