@@ -4,6 +4,7 @@ import org.maskstream.data.Corruptions;
 import org.maskstream.data.Example;
 import org.maskstream.metrics.IouCounts;
 import org.maskstream.model.FrozenTextEncoder;
+import org.maskstream.model.FrozenTextModel;
 import org.maskstream.model.MaskModel;
 import org.maskstream.model.SavedModel;
 import org.maskstream.train.Augmentation;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
@@ -170,9 +172,9 @@ public final class RobustnessExperiment {
         Map<String, List<Row>> rows = new LinkedHashMap<>();
         runs.forEach((arm, armRuns) -> rows.put(arm, rows(armRuns)));
         String encoderId = arms.get(0).options().apply(budget.trainDefaults()).build().model().textEncoder();
-        FrozenTextEncoder frozen = FrozenTextEncoder.of(encoderId, 1, 1);
+        FrozenTextModel.Weights frozen = FrozenTextEncoder.weightsOf(encoderId);
         List<EncoderVocabulary.Row> vocabulary = frozen == null ? List.of()
-                : EncoderVocabulary.measure(frozen.frozenModel());
+                : EncoderVocabulary.measure(FrozenTextModel.shared(frozen));
         int speedExamples = Math.min(SPEED_EXAMPLES, Math.min(data.train().size(), test.clean().size()));
         List<DefaultsSpeed.Row> speed = DefaultsSpeed.measure(arms.get(0).options(),
                 data.train().subList(0, speedExamples),
@@ -229,7 +231,7 @@ public final class RobustnessExperiment {
             List<Object> cells = new ArrayList<>(List.of(p.label()));
             for (String kind : counts.keySet()) {
                 cells.add(runs.stream().filter(SeedRun::hasScores).map(r -> r.byKind().get(p).get(kind))
-                        .filter(java.util.Objects::nonNull).mapToDouble(IouCounts::fgIou).average()
+                        .filter(Objects::nonNull).mapToDouble(IouCounts::fgIou).average()
                         .orElse(Double.NaN));
             }
             table.row(cells.toArray());

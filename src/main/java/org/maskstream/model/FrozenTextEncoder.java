@@ -72,9 +72,15 @@ public final class FrozenTextEncoder implements TextEncoder {
 
     /** The encoder of {@code id}, or null when {@code id} names none of them. */
     public static FrozenTextEncoder of(String id, int maxTokens, int dim) {
+        FrozenTextModel.Weights weights = weightsOf(id);
+        return weights == null ? null : new FrozenTextEncoder(id, weights, maxTokens, dim);
+    }
+
+    /** The pretrained weights {@code id} reads, or null when {@code id} names none of these encoders. */
+    public static FrozenTextModel.Weights weightsOf(String id) {
         return switch (id) {
-            case MINILM_ID -> new FrozenTextEncoder(id, FrozenTextModel.Weights.MINILM_L6, maxTokens, dim);
-            case E5_SMALL_ID -> new FrozenTextEncoder(id, FrozenTextModel.Weights.E5_SMALL, maxTokens, dim);
+            case MINILM_ID -> FrozenTextModel.Weights.MINILM_L6;
+            case E5_SMALL_ID -> FrozenTextModel.Weights.E5_SMALL;
             default -> null;
         };
     }
@@ -82,11 +88,6 @@ public final class FrozenTextEncoder implements TextEncoder {
     @Override
     public String id() {
         return id;
-    }
-
-    /** The frozen model whose states this encoder adapts. */
-    public FrozenTextModel frozenModel() {
-        return FrozenTextModel.shared(weights);
     }
 
     @Override
