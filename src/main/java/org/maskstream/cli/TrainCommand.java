@@ -153,13 +153,14 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--augment", split = ",", paramLabel = "KIND", description = "Image augmentations, comma-separated,"
             + " each on a share of every step's examples such that half get none, with a random strength from"
-            + " --seed, masks unchanged: noise"
+            + " --seed: noise"
             + " (Gaussian, 4-20 levels), blur (Gaussian, 0.5-1.5 px), jpeg (quality 20-70), texture (the muted"
-            + " background of generated scenes replaced by a procedural plaid; meant for generated data), and, not"
+            + " background of generated scenes replaced by a procedural plaid; meant for generated data), rotation"
+            + " (image and mask turned together by up to 30 degrees either way), and, not"
             + " in the defaults yet, resolution (a round trip through 48-160 px) and colour (hue within 8 degrees,"
-            + " saturation and brightness 0.8-1.2, so colour words stay true); or none."
-            + " Needs the scratch image encoder (default: noise,blur,jpeg,texture with the scratch image encoder,"
-            + " none with a frozen one).")
+            + " saturation and brightness 0.8-1.2, so colour words stay true); or none. Only rotation moves the"
+            + " mask. Needs the scratch image encoder (default: noise,blur,jpeg,texture,rotation with the scratch"
+            + " image encoder, none with a frozen one).")
     List<String> augment;
 
     @Option(names = "--paraphrase", negatable = true, description = "Also train on each instruction said with"

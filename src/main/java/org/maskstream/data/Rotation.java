@@ -27,6 +27,19 @@ public record Rotation(int width, int height, double radians) {
 
     /** For each output pixel, row-major, the index of the source pixel it shows; -1 when that lies outside. */
     private int[] sources() {
+        return sources(false);
+    }
+
+    /**
+     * For each output pixel, row-major, the index of the source pixel it shows, those from outside the picture
+     * taking the nearest edge pixel: a rotation for pictures with nothing to fill the corners from, as
+     * {@code Shift} repeats the edges of a translated one.
+     */
+    public int[] sourcesRepeatingEdges() {
+        return sources(true);
+    }
+
+    private int[] sources(boolean repeatEdges) {
         int[] src = new int[width * height];
         Rotation back = new Rotation(width, height, -radians);
         for (int y = 0; y < height; y++) {
@@ -34,6 +47,10 @@ public record Rotation(int width, int height, double radians) {
                 double[] p = back.point(x + 0.5, y + 0.5);
                 int sx = (int) Math.floor(p[0]);
                 int sy = (int) Math.floor(p[1]);
+                if (repeatEdges) {
+                    sx = Math.max(0, Math.min(width - 1, sx));
+                    sy = Math.max(0, Math.min(height - 1, sy));
+                }
                 src[y * width + x] = sx < 0 || sy < 0 || sx >= width || sy >= height ? -1 : sy * width + sx;
             }
         }

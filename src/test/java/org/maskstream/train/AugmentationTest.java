@@ -40,8 +40,11 @@ class AugmentationTest {
     }
 
     @Test
-    void eachChangesPixelsOfAboutHalfTheExamplesAndNeverTheMaskOrTheExtraPlanes() {
+    void eachPhotometricOneChangesPixelsOfAboutHalfTheExamplesAndNeverTheMaskOrTheExtraPlanes() {
         for (Augmentation a : Augmentation.values()) {
+            if (a == Augmentation.ROTATION) {
+                continue;
+            }
             Random random = new Random(7);
             int changed = 0;
             for (int i = 0; i < 40; i++) {
@@ -104,8 +107,45 @@ class AugmentationTest {
         PreparedExample out = Augmentation.RESOLUTION.maybeApply(e, SIZE, 1, new Random(4));
         assertEquals(e.image().length, out.image().length);
         assertFalse(Arrays.equals(e.image(), out.image()));
-        assertEquals(List.of(Augmentation.NOISE, Augmentation.BLUR, Augmentation.JPEG, Augmentation.TEXTURE),
-                Augmentation.DEFAULTS, "the defaults are the measured four");
+        assertEquals(List.of(Augmentation.NOISE, Augmentation.BLUR, Augmentation.JPEG, Augmentation.TEXTURE,
+                Augmentation.ROTATION), Augmentation.DEFAULTS, "the defaults are the measured five");
+    }
+
+    /**
+     * Every value of the input is unique, so each output pixel shows which input pixel it came from: the mask and
+     * the extra plane must have come from the same one as the colours.
+     */
+    @Test
+    void rotationTurnsEveryPlaneAndTheMaskTogether() {
+        int plane = SIZE * SIZE;
+        float[] image = new float[4 * plane];
+        for (int i = 0; i < image.length; i++) {
+            image[i] = i;
+        }
+        PreparedExample e = example(3);
+        PreparedExample in = new PreparedExample(image, null, e.mask());
+        Random random = new Random(9);
+        int turned = 0;
+        for (int n = 0; n < 10; n++) {
+            PreparedExample out = Augmentation.ROTATION.maybeApply(in, SIZE, 1, random);
+            int moved = 0;
+            for (int i = 0; i < plane; i++) {
+                int from = (int) out.image()[i];
+                assertTrue(from >= 0 && from < plane, "pixel " + i + " from " + from);
+                moved += from == i ? 0 : 1;
+                for (int p = 1; p < 4; p++) {
+                    assertEquals(p * plane + from, (int) out.image()[p * plane + i], "plane " + p + ", pixel " + i);
+                }
+                assertEquals(in.mask()[from], out.mask()[i], "mask pixel " + i);
+            }
+            // the centre pixel stays put under any turn; a turn of over a degree moves most of the others
+            assertEquals(plane / 2 + SIZE / 2, (int) out.image()[plane / 2 + SIZE / 2]);
+            turned += moved > plane / 2 ? 1 : 0;
+        }
+        assertTrue(turned >= 8, turned + " of 10 turns moved most pixels");
+        assertSame(in, Augmentation.ROTATION.maybeApply(in, SIZE, 0, random), "probability 0 leaves it alone");
+        PreparedExample unlabeled = new PreparedExample(image, null, null);
+        assertEquals(null, Augmentation.ROTATION.maybeApply(unlabeled, SIZE, 1, random).mask());
     }
 
     @Test
