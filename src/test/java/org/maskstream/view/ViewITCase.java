@@ -119,6 +119,9 @@ class ViewITCase {
                     By.cssSelector("#timeline li[data-type=serving][data-version=v0002]")).isEmpty());
             awaitWhileProducing(config, js, THUMBNAILS + " decoded thumbnails of v0002 and IoU points for v0002",
                     () -> decodedThumbnails(js, "v0002") >= THUMBNAILS && iouPoints(js, "v0002") > 0);
+            // the refusal comes from the registry's history, which the view polls apart from Kafka
+            awaitWhileProducing(config, js, "the refusal in the timeline",
+                    () -> !page.findElements(By.cssSelector("#timeline li[data-type=refused]")).isEmpty());
 
             // the serving version's IoU series is on the chart, with IoU values in [0, 1]
             assertEquals("v0002", js.executeScript("return window.maskstreamView.lastState.serving"));
