@@ -98,6 +98,40 @@ public final class Mask {
     }
 
 
+    /**
+     * Area resampling: a pixel of the result is set when set pixels cover at least half of its area. A downscale
+     * so keeps the object where a bilinear downscale of its image puts it (by 2, each 2x2 block; nearest
+     * neighbour would take one pixel of each block, half a source pixel off the image's pixel centre), and is
+     * the mask a renderer would draw at the smaller size.
+     */
+    public Mask resizeByCoverage(int newWidth, int newHeight) {
+        if (newWidth <= 0 || newHeight <= 0) {
+            throw new IllegalArgumentException("mask size must be positive, got " + newWidth + "x" + newHeight);
+        }
+        boolean[] px = new boolean[newWidth * newHeight];
+        double cellWidth = width / (double) newWidth;
+        double cellHeight = height / (double) newHeight;
+        for (int y = 0; y < newHeight; y++) {
+            double top = y * cellHeight;
+            double bottom = top + cellHeight;
+            for (int x = 0; x < newWidth; x++) {
+                double left = x * cellWidth;
+                double right = left + cellWidth;
+                double covered = 0;
+                for (int sy = (int) top; sy < Math.min(height, Math.ceil(bottom)); sy++) {
+                    double dy = Math.min(bottom, sy + 1) - Math.max(top, sy);
+                    for (int sx = (int) left; sx < Math.min(width, Math.ceil(right)); sx++) {
+                        if (pixels[sy * width + sx]) {
+                            covered += dy * (Math.min(right, sx + 1) - Math.max(left, sx));
+                        }
+                    }
+                }
+                px[y * newWidth + x] = covered >= 0.5 * cellWidth * cellHeight - 1e-9;
+            }
+        }
+        return new Mask(newWidth, newHeight, px);
+    }
+
     /** This mask's counts as a prediction of {@code truth}, which must have the same size. */
     public IouCounts iouCounts(Mask truth) {
         if (width != truth.width || height != truth.height) {

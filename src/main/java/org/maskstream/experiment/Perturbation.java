@@ -32,9 +32,11 @@ public enum Perturbation {
             + " to " + Math.round(Constants.MAX_DEGREES) + " degrees either way, an"
             + " angle at which the instruction still names only its object under the generator's margins (else the"
             + " scene is left unrotated; the JSON counts those)"),
-    INPUT_128("128 px input", "image (bilinear) and mask (nearest) resized to 128 x 128; the model resizes to its"
-            + " input and its mask is scored at 128 px"),
-    INPUT_32("32 px input", "image (bilinear) and mask (nearest) resized to 32 x 32"),
+    INPUT_128("128 px input", "image (bilinear) and mask (by coverage: a pixel is the object's when it covers at"
+            + " least half of it) resized to 128 x 128; the model resizes to its input and its mask is scored at"
+            + " 128 px"),
+    INPUT_32("32 px input", "image (bilinear: each 2x2 block averaged) and mask (by coverage, the same blocks)"
+            + " resized to 32 x 32"),
     PARAPHRASE("paraphrased instructions", "the same scenes described with `--phrasing paraphrase`, whose content"
             + " words training never sees"),
     OTHER_INSTRUCTION("another scene's instruction", "each image with the instruction of another test scene (a"
@@ -96,7 +98,7 @@ public enum Perturbation {
                 case INPUT_128, INPUT_32 -> {
                     int side = this == INPUT_128 ? 128 : 32;
                     out.add(new Example(id, Images.resizeSquare(e.image(), side), e.instruction(),
-                            e.mask().resize(side, side)));
+                            e.mask().resizeByCoverage(side, side)));
                 }
                 case TEXTURED_BACKGROUND -> out.add(new Example(id, Corruptions.replaceBackground(e.image(),
                         scene.objectsMask(), Texture.CLOUDS.paint(scene.size(), scene.size(), rnd)), e.instruction(),

@@ -67,6 +67,30 @@ class MaskTest {
     }
 
     @Test
+    void coverageResizeKeepsPixelsAtLeastHalfCovered() {
+        // a 2x2 object straddling all four 2x2 blocks covers a quarter of each: gone, where nearest keeps one
+        Mask straddling = new Mask(4, 4, new boolean[] {
+                false, false, false, false,
+                false, true, true, false,
+                false, true, true, false,
+                false, false, false, false});
+        assertEquals(0, straddling.resizeByCoverage(2, 2).area());
+        assertEquals(1, straddling.resize(2, 2).area());
+        Mask rows = new Mask(4, 4, new boolean[] {
+                true, true, true, false,
+                true, true, true, false,
+                false, false, false, false,
+                false, false, false, false});
+        assertEquals(new Mask(2, 2, new boolean[] {true, true, false, false}), rows.resizeByCoverage(2, 2));
+        // cells of 1.5 source pixels: the first fully covered, the second by a third
+        Mask thirds = new Mask(3, 1, new boolean[] {true, true, false});
+        assertEquals(new Mask(2, 1, new boolean[] {true, false}), thirds.resizeByCoverage(2, 1));
+        Mask m = new Mask(2, 2, new boolean[] {true, false, false, true});
+        assertEquals(m.resize(4, 4), m.resizeByCoverage(4, 4));
+        assertThrows(IllegalArgumentException.class, () -> m.resizeByCoverage(0, 2));
+    }
+
+    @Test
     void wrongPixelCountIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new Mask(2, 2, new boolean[3]));
     }

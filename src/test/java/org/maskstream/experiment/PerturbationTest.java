@@ -147,6 +147,7 @@ class PerturbationTest {
                 assertEquals(side, e.image().getHeight());
                 assertEquals(side, e.mask().width());
                 Mask clean = test.clean().get(i).mask();
+                assertEquals(clean.resizeByCoverage(side, side), e.mask(), "truth by coverage, as the image");
                 double scaled = clean.area() * (side / (double) SIZE) * (side / (double) SIZE);
                 assertEquals(scaled, e.mask().area(), 0.25 * scaled + 4, p + " scene " + i);
                 assertEquals(test.clean().get(i).instruction(), e.instruction());

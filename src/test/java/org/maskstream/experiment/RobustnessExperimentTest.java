@@ -73,13 +73,13 @@ class RobustnessExperimentTest {
         assertEquals("**Clean bar (fg IoU >= 0.80 for every seed): met by all 2 seeds.**",
                 RobustnessExperiment.cleanBarSentence(List.of(seed(0.80), seed(0.91))));
         RobustnessExperiment.SeedRun diverged = new RobustnessExperiment.SeedRun(3, Map.of(), 1, 1, false, "NaN",
-                Map.of(), Map.of(), Map.of());
+                Map.of(), Map.of(), Map.of(), null);
         assertTrue(RobustnessExperiment.cleanBarSentence(List.of(seed(0.9), diverged)).contains("not met"));
     }
 
     private static RobustnessExperiment.SeedRun seed(double cleanFgIou) {
         return new RobustnessExperiment.SeedRun(1, Map.of(), 1, 1, false, null,
-                Map.of(Perturbation.CLEAN, new IouCounts(1, 1, 0, 0, 0, cleanFgIou, 1, 1)), Map.of(), Map.of());
+                Map.of(Perturbation.CLEAN, new IouCounts(1, 1, 0, 0, 0, cleanFgIou, 1, 1)), Map.of(), Map.of(), null);
     }
 
     private static void checkArm(JsonNode arm, String md) {
@@ -107,7 +107,10 @@ class RobustnessExperimentTest {
                         p.key() + ": the kinds split every example once");
             }
             assertEquals(RobustnessExperiment.JPEG_CURVE.size(), model.get("jpeg_quality_curve").size());
+            assertEquals(model.get("scores").get(Perturbation.INPUT_32.key()).get("n").asLong(),
+                    model.get("input_32_nearest_truth").get("n").asLong(), "the same 32 px scenes, other truth");
         }
+        assertTrue(md.contains("Resized by nearest neighbour instead"), md);
         assertTrue(md.lines().anyMatch(l -> l.startsWith("| perturbation | colour references (")), md);
         assertTrue(md.lines().anyMatch(l -> l.startsWith("| 25 (the perturbation) | ")), md);
     }
