@@ -28,9 +28,8 @@ public final class ProduceCommand implements Callable<Integer> {
     @Mixin
     KafkaConfigOption kafkaConfig = new KafkaConfigOption();
 
-    @Option(names = "--bootstrap-servers", defaultValue = StreamConfig.DEFAULT_BOOTSTRAP_SERVERS,
-            description = "Kafka bootstrap servers, HOST:PORT[,HOST:PORT...] (default: ${DEFAULT-VALUE}).")
-    String bootstrapServers;
+    @Mixin
+    BrokerOption broker = new BrokerOption();
 
     @Option(names = "--data", required = true, description = "Dataset folder (manifest.jsonl layout) to stream.")
     Path data;
@@ -64,7 +63,7 @@ public final class ProduceCommand implements Callable<Integer> {
             throw new UserError("the dataset in " + data + " has no readable examples");
         }
         int total = count != null ? count : examples.size();
-        StreamConfig config = StreamConfig.builder().bootstrapServers(bootstrapServers)
+        StreamConfig config = StreamConfig.builder().bootstrapServers(broker.servers)
                 .set(StreamConfig.Key.TOPIC_REQUESTS, topic).kafka(kafkaConfig.properties()).build();
         String run = Long.toString(System.currentTimeMillis(), 36);
         RatePacer pacer = new RatePacer(rate);
@@ -78,9 +77,9 @@ public final class ProduceCommand implements Callable<Integer> {
             }
             producer.flush();
         } catch (IllegalStateException e) {
-            throw new UserError(e.getMessage() + " (is the broker at " + bootstrapServers + " up, and the topic there?)", e);
+            throw new UserError(e.getMessage() + " (is the broker at " + broker.servers + " up, and the topic there?)", e);
         }
-        System.out.printf(Locale.ROOT, "sent %d requests from %s to %s on %s%n", total, data, topic, bootstrapServers);
+        System.out.printf(Locale.ROOT, "sent %d requests from %s to %s on %s%n", total, data, topic, broker.servers);
         return 0;
     }
 }

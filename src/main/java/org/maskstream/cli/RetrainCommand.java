@@ -45,9 +45,8 @@ public final class RetrainCommand implements Callable<Integer> {
             description = "Model registry folder: versions/, CURRENT, history.jsonl (created when missing).")
     Path registry;
 
-    @Option(names = "--bootstrap-servers", defaultValue = StreamConfig.DEFAULT_BOOTSTRAP_SERVERS, paramLabel = "HOST:PORT",
-            description = "Kafka bootstrap servers to publish model updates to (default: ${DEFAULT-VALUE}).")
-    String bootstrapServers;
+    @Mixin
+    BrokerOption broker = new BrokerOption();
 
     @Option(names = "--topic", defaultValue = "model-updates", paramLabel = "TOPIC",
             description = "Topic of the model updates (the job's maskstream.topic.model-updates). Default: ${DEFAULT-VALUE}.")
@@ -134,7 +133,7 @@ public final class RetrainCommand implements Callable<Integer> {
             throw new UserError("the registry " + registry + " has no promoted model: seed it with the model the job"
                     + " starts with (--initial DIR)");
         }
-        StreamConfig config = StreamConfig.builder().bootstrapServers(bootstrapServers)
+        StreamConfig config = StreamConfig.builder().bootstrapServers(broker.servers)
                 .set(StreamConfig.Key.TOPIC_MODEL_UPDATES, topic).kafka(kafkaConfig.properties()).build();
         try (ModelUpdatePublisher publisher = new ModelUpdatePublisher(config.kafka())) {
             Retrainer retrainer = new Retrainer(models, storeUri(), base, options, publisher::publish,

@@ -1,9 +1,9 @@
 package org.maskstream.cli;
 
 import org.maskstream.sql.SqlScript;
-import org.maskstream.stream.StreamConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -42,10 +42,8 @@ public final class SqlCommand implements Callable<Integer> {
             + "A NAME the script does not use is an error (a misspelt one would leave a default in place).")
     Map<String, String> vars = new LinkedHashMap<>();
 
-    @Option(names = "--bootstrap-servers", defaultValue = StreamConfig.DEFAULT_BOOTSTRAP_SERVERS,
-            description = "Kafka bootstrap servers, HOST:PORT[,HOST:PORT...], for $${" + BOOTSTRAP_SERVERS + "} "
-                    + "(default: ${DEFAULT-VALUE}).")
-    String bootstrapServers;
+    @Mixin
+    BrokerOption broker = new BrokerOption();
 
     @Option(names = "--parallelism", defaultValue = "1", description = "Parallelism of the local Flink; each "
             + "subtask of ML_PREDICT loads its own copy of the model (default: ${DEFAULT-VALUE}).")
@@ -69,7 +67,7 @@ public final class SqlCommand implements Callable<Integer> {
                     + "file" : e.getMessage()) + " (-f names a text file)", e);
         }
         Map<String, String> values = new LinkedHashMap<>(vars);
-        values.putIfAbsent(BOOTSTRAP_SERVERS, bootstrapServers);
+        values.putIfAbsent(BOOTSTRAP_SERVERS, broker.servers);
         SqlScript script;
         try {
             script = SqlScript.parse(text, values);

@@ -48,9 +48,8 @@ public final class TailCommand implements Callable<Integer> {
     @Mixin
     KafkaConfigOption kafkaConfig = new KafkaConfigOption();
 
-    @Option(names = "--bootstrap-servers", defaultValue = StreamConfig.DEFAULT_BOOTSTRAP_SERVERS,
-            description = "Kafka bootstrap servers, HOST:PORT[,HOST:PORT...] (default: ${DEFAULT-VALUE}).")
-    String bootstrapServers;
+    @Mixin
+    BrokerOption broker = new BrokerOption();
 
     @Option(names = "--topic", required = true, description = "Topic to read, e.g. edit-masks, edit-iou, edit-dlq.")
     String topic;
@@ -130,7 +129,7 @@ public final class TailCommand implements Callable<Integer> {
         Function<byte[], String> format = formatter(kind);
         AvroCodec<EditRequest> requests = AvroCodec.of(EditRequest.class);
         AvroCodec<MaskResult> results = AvroCodec.of(MaskResult.class);
-        StreamConfig config = StreamConfig.builder().bootstrapServers(bootstrapServers)
+        StreamConfig config = StreamConfig.builder().bootstrapServers(broker.servers)
                 .kafka(kafkaConfig.properties()).build();
         Properties props = KafkaWiring.byteConsumerProperties(config.kafka(), "maskstream-tail-" + UUID.randomUUID());
         props.put("auto.offset.reset", fromBeginning ? "earliest" : "latest");

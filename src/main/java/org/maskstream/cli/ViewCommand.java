@@ -27,9 +27,8 @@ public final class ViewCommand implements Callable<Integer> {
     @Mixin
     KafkaConfigOption kafkaConfig = new KafkaConfigOption();
 
-    @Option(names = "--bootstrap-servers", defaultValue = StreamConfig.DEFAULT_BOOTSTRAP_SERVERS,
-            description = "Kafka bootstrap servers, HOST:PORT[,HOST:PORT...] (default: ${DEFAULT-VALUE}).")
-    String bootstrapServers;
+    @Mixin
+    BrokerOption broker = new BrokerOption();
 
     @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A configuration key of the job (see the "
             + "README's Configuration section), e.g. --conf maskstream.topic.masks=my-masks. Repeatable.")
@@ -76,7 +75,7 @@ public final class ViewCommand implements Callable<Integer> {
             // as for job: the file's properties, then --conf
             Map<String, String> values = new LinkedHashMap<>(kafkaConfig.asKeys());
             values.putAll(conf);
-            values.putIfAbsent(StreamConfig.Key.BOOTSTRAP_SERVERS.key(), bootstrapServers);
+            values.putIfAbsent(StreamConfig.Key.BOOTSTRAP_SERVERS.key(), broker.servers);
             config = StreamConfig.fromMap(values);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage() + " (see 'maskstream view --help')");
